@@ -1,0 +1,96 @@
+"""aivc build: ontology + curated data -> reasoning -> validation -> live store.
+
+The build writes into a new store and publishes it only when every step succeeded, so a bad
+input file or a failed validation leaves the previous graph untouched.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pyoxigraph import RdfFormat, Store
+
+from . import ns, paths, reasoning, store as stores, validation
+from .problems import Problem
+from loaders.curated import read_curated
+
+
+class BuildFailed(RuntimeError):
+    def __init__(self, message: str, problems: Iterable[Problem] = (), report: validation.Report | None = None):
+        super().__init__(message)
+        self.problems = list(problems)
+        self.report = report
+
+
+@dataclass
+class BuildResult:
+    triples: int
+    models: int
+    organizations: int
+    releases_by_governance: dict[str, int]
+    report: validation.Report
+    timings: dict[str, float] = field(default_factory=dict)
+    inferred: dict[str, int] = field(default_factory=dict)
+
+    def info(self) -> dict:
+        return {"triples": self.triples, "models": self.models, "organizations": self.organizations,
+                "governance": self.releases_by_governance, "timings_s": self.timings,
+                "rules": self.inferred, "conforms": self.report.conforms,
+                "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+
+
+def load_ontology(store: Store, folder: Path = paths.ONTOLOGY) -> None:
+    for ttl in sorted(folder.glob("*.ttl")):
+        store.load(path=str(ttl), format=RdfFormat.TURTLE, to_graph=ns.ONTOLOGY_GRAPH)
+
+
+def populate(store: Store, data: Path = paths.DATA, report=None) -> list[Problem]:
+    """Load ontology and curated data into ``store``; returns the problems found in the data."""
+    problems: list[Problem] = []
+    load_ontology(store)
+    store.extend(list(read_curated(data, report or problems.append)))
+    return problems
+
+
+def count(store: Store, cls: str) -> int:
+    q = f"SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ ?x a <{ns.AIVC}{cls}> }}"
+    return int(next(iter(store.query(q, use_default_graph_as_union=True)))["n"].value)
+
+
+def governance_counts(store: Store) -> dict[str, int]:
+    q = f"""SELECT ?slug (COUNT(?r) AS ?n) WHERE {{
+              ?r <{ns.AIVC}governanceType>/<{ns.AIVC}slug> ?slug }} GROUP BY ?slug ORDER BY ?slug"""
+    return {s["slug"].value: int(s["n"].value) for s in store.query(q, use_default_graph_as_union=True)}
+
+
+def build(location: Path, data: Path = paths.DATA, step: Callable[[str], None] = lambda s: None) -> BuildResult:
+    """Build the graph into a new store and publish it at ``location`` if it is valid."""
+    timings: dict[str, float] = {}
+
+    def timed(name: str, fn):
+        step(name)
+        start = time.perf_counter()
+        out = fn()
+        timings[name] = round(time.perf_counter() - start, 3)
+        return out
+
+    with stores.new_build(location) as (store, folder):
+        problems = timed("load", lambda: populate(store, data))
+        if problems:
+            raise BuildFailed(f"{len(problems)} problem(s) in the curated data; the store was not changed", problems)
+        inferred = timed("reason", lambda: reasoning.reason(store))
+        report = timed("validate", lambda: validation.validate(store))
+        if not report.conforms:
+            raise BuildFailed(f"the graph does not conform to the shapes ({report.count('violation')} violation(s)); "
+                              "the store was not changed", report=report)
+        result = BuildResult(triples=len(store), models=count(store, "AIModel"),
+                             organizations=count(store, "Organization"),
+                             releases_by_governance=governance_counts(store), report=report,
+                             timings=timings, inferred=inferred)
+        store.flush()
+        del store
+        stores.publish(location, folder, result.info())
+    return result

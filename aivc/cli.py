@@ -1,0 +1,187 @@
+"""The aivc command line: build the AI value-chain graph, ask it stored questions, validate it."""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import pandas as pd
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from . import __version__, paths, queries as library, store as stores
+from .build import BuildFailed, build as build_graph
+
+app = typer.Typer(
+    help="aivc: an open knowledge graph of the AI value chain.\n\n"
+         "Build the curated graph into an embedded store, ask it stored value-capture questions or "
+         "your own SPARQL, and validate it against the project's SHACL shapes.",
+    no_args_is_help=True, rich_markup_mode="rich", pretty_exceptions_enable=False)
+out = Console()
+err = Console(stderr=True)
+
+
+class Format(str, Enum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+StoreOption = Annotated[Path, typer.Option(
+    "--store", envvar="AIVC_STORE", show_default=False,
+    help=f"Location of the embedded store [default: {paths.default_store()}]")]
+
+
+def _store_path(store: Optional[Path]) -> Path:
+    return (store or paths.default_store()).expanduser()
+
+
+def _fail(message: str, code: int = 1) -> None:
+    err.print(f"[bold red]error:[/] {message}", highlight=False)
+    raise typer.Exit(code)
+
+
+def _open(store: Optional[Path]):
+    try:
+        return stores.open_read_only(_store_path(store))
+    except stores.StoreMissing as missing:
+        _fail(str(missing))
+
+
+@app.callback()
+def main(version: Annotated[bool, typer.Option("--version", help="Show the version and exit.")] = False) -> None:
+    if version:
+        out.print(f"aivc {__version__}")
+        raise typer.Exit()
+
+
+@app.command()
+def build(store: StoreOption = None,
+          data: Annotated[Path, typer.Option(help="Folder of curated YAML files.")] = paths.DATA) -> None:
+    """Load the ontology and the curated data, reason, validate, and publish the store.
+
+    The build is written aside and replaces the previous store only when it succeeds, so a bad
+    data file leaves the old graph in place. Building twice gives the same graph.
+    """
+    location = _store_path(store)
+    try:
+        with out.status("building...") as status:
+            result = build_graph(location, data, step=lambda s: status.update(f"{s}..."))
+    except BuildFailed as failed:
+        for problem in failed.problems:
+            err.print(str(problem), highlight=False, markup=False)
+        if failed.report:
+            for r in failed.report.results:
+                err.print(str(r), highlight=False, markup=False)
+        _fail(str(failed))
+    summary = Table(title=f"aivc graph at {location}", show_header=False)
+    summary.add_row("triples", str(result.triples))
+    summary.add_row("organizations", str(result.organizations))
+    summary.add_row("models", str(result.models))
+    for slug, n in result.releases_by_governance.items():
+        summary.add_row(f"releases: {slug}", str(n))
+    verdict = "conforms" if result.report.conforms else "does not conform"
+    summary.add_row("validation", f"{verdict} ({result.report.count('warning')} warnings)")
+    summary.add_row("time (s)", ", ".join(f"{k} {v}" for k, v in result.timings.items()))
+    out.print(summary)
+
+
+@app.command("queries")
+def list_queries() -> None:
+    """List the stored questions with their summaries and parameters."""
+    table = Table("name", "summary", "parameters", title="stored queries (aivc query NAME)")
+    for q in library.library().values():
+        params = ", ".join(
+            f"{p.name}{'' if p.required else '?'}" + (f"={p.default}" if p.default else "") for p in q.parameters)
+        table.add_row(q.name, q.summary, params or "-")
+    out.print(table)
+
+
+def _parse_params(pairs: list[str]) -> dict[str, str]:
+    values = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name:
+            _fail(f"--param takes NAME=VALUE, got '{pair}'", 2)
+        values[name.strip()] = value
+    return values
+
+
+@app.command()
+def query(name: Annotated[str, typer.Argument(help="Name of a stored query (see 'aivc queries').")],
+          param: Annotated[list[str], typer.Option("--param", "-p", help="NAME=VALUE, repeatable.")] = [],
+          fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
+          store: StoreOption = None) -> None:
+    """Run a stored question; parameters are bound as RDF terms, never pasted into the query."""
+    try:
+        stored = library.get(name)
+        text = stored.bound_text(_parse_params(param))
+    except library.QueryError as bad:
+        _fail(str(bad), 2)
+    _print(library.run(_open(store), text), fmt, title=stored.summary)
+
+
+@app.command()
+def sparql(text: Annotated[Optional[str], typer.Argument(help="A SPARQL 1.1 query.")] = None,
+           file: Annotated[Optional[Path], typer.Option("--file", "-f", help="Read the query from a file.")] = None,
+           fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
+           store: StoreOption = None) -> None:
+    """Run any SPARQL 1.1 query (SELECT, ASK, CONSTRUCT, DESCRIBE) against the store.
+
+    The default graph is the union of all named graphs; use GRAPH ?g { ... } to see provenance.
+    """
+    if (text is None) == (file is None):
+        _fail("give a query text or --file FILE (one of them)", 2)
+    if file is not None:
+        if not file.is_file():
+            _fail(f"{file}: no such file", 2)
+        text = file.read_text(encoding="utf-8")
+    try:
+        result = library.run(_open(store), text)
+    except SyntaxError as bad:
+        _fail(f"not a valid SPARQL query: {bad}", 2)
+    _print(result, fmt)
+
+
+def _print(result, fmt: Format, title: str | None = None) -> None:
+    from pyoxigraph import QueryBoolean, QuerySolutions, QueryTriples, RdfFormat, serialize
+    if isinstance(result, QueryBoolean):
+        out.print("true" if bool(result) else "false")
+        return
+    if isinstance(result, QueryTriples):
+        sys.stdout.write(serialize(result, format=RdfFormat.TURTLE).decode())
+        return
+    assert isinstance(result, QuerySolutions)
+    columns, rows = library.rows(result)
+    frame = pd.DataFrame(rows, columns=columns)
+    if fmt is Format.csv:
+        sys.stdout.write(frame.to_csv(index=False))
+    elif fmt is Format.json:
+        sys.stdout.write(json.dumps(rows, indent=2, default=str) + "\n")
+    else:
+        table = Table(*columns, title=title)
+        for row in rows:
+            table.add_row(*("" if row[c] is None else str(row[c]) for c in columns))
+        out.print(table)
+        out.print(f"{len(rows)} row(s)", style="dim")
+
+
+@app.command()
+def validate(store: StoreOption = None) -> None:
+    """Validate the built graph against the SHACL shapes; exit 0 when it conforms."""
+    from .validation import validate as run_shacl
+    report = run_shacl(_open(store))
+    for r in report.results:
+        out.print(str(r), highlight=False, markup=False)
+    state = "[green]conforms[/]" if report.conforms else "[red]does not conform[/]"
+    out.print(f"{state}: {report.count('violation')} violation(s), {report.count('warning')} warning(s), "
+              f"{report.count('info')} info")
+    raise typer.Exit(0 if report.conforms else 1)
+
+
+if __name__ == "__main__":
+    app()
