@@ -157,7 +157,7 @@ def _print(result, fmt: Format, title: str | None = None) -> None:
         return
     assert isinstance(result, QuerySolutions)
     columns, rows = library.rows(result)
-    frame = pd.DataFrame(rows, columns=columns)
+    frame = pd.DataFrame(rows, columns=columns, dtype=object)
     if fmt is Format.csv:
         sys.stdout.write(frame.to_csv(index=False))
     elif fmt is Format.json:

@@ -121,6 +121,10 @@ class StoredQuery:
             bound[p.variable] = p.term(value)
         return bound
 
+    def bound_text(self, values: dict[str, str]) -> str:
+        """The query text with the parameter values bound (see ``bind``)."""
+        return bind(self.text, self.bindings(values))
+
 
 def _merged(entries) -> dict:
     """grlc writes defaults/enumerate as a list of one-key mappings; accept a mapping too."""
@@ -146,10 +150,6 @@ def get(name: str, folder: Path = paths.QUERIES) -> StoredQuery:
         hint = f"; did you mean '{near[0]}'?" if near else "; 'aivc queries' lists them"
         raise QueryError(f"no stored query '{name}'{hint}")
     return StoredQuery.from_file(path)
-
-
-    def bound_text(self, values: dict[str, str]) -> str:
-        return bind(self.text, self.bindings(values))
 
 
 _OUTER_WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)

@@ -346,7 +346,7 @@ def organization(rec: Record) -> Iterator[Quad]:
         (node, IDENTIFIER, Literal(ident or ""), "id"),
         (node, LABEL, rec.value("name", text, True), "name"),
         (node, T("alias"), rec.value("aliases", listed(text)), "aliases"),
-        (node, T("ownerType"), rec.value("owner_type", one_of("OwnerType"), True), "owner_type"),
+        (node, T("ownerType"), rec.value("owner_type", one_of("OwnerType")), "owner_type"),
         (node, T("country"), rec.value("country", country), "country"),
         (node, T("parentOrganization"), _reference(rec, "parent", "organization", rec.value("parent", slug)), "parent"),
         (node, T("role"), rec.value("roles", listed(one_of("OrganizationRole"))), "roles"),

@@ -1,0 +1,56 @@
+"""Shared fixtures: graphs built by the real build path, the real source snapshots when present."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from aivc import paths, store as stores
+from aivc.build import build
+
+TESTS = Path(__file__).parent
+FIXTURE_DATA = TESTS / "fixtures" / "data"
+SHARED_DATA = paths.ROOT.parent / "shared" / "data"
+
+
+@pytest.fixture(scope="session")
+def fixture_store_path(tmp_path_factory) -> Path:
+    """The made-up fixture dataset, built with `aivc build` semantics (reasoned and validated)."""
+    location = tmp_path_factory.mktemp("fixture-store") / "store"
+    build(location, FIXTURE_DATA)
+    return location
+
+
+@pytest.fixture(scope="session")
+def fixture_store(fixture_store_path):
+    return stores.open_read_only(fixture_store_path)
+
+
+@pytest.fixture(scope="session")
+def curated_build(tmp_path_factory):
+    """The real curated dataset of data/, built once for the session: (location, BuildResult)."""
+    location = tmp_path_factory.mktemp("curated-store") / "store"
+    return location, build(location)
+
+
+@pytest.fixture(scope="session")
+def curated_store(curated_build):
+    return stores.open_read_only(curated_build[0])
+
+
+@pytest.fixture
+def shared_data() -> Path:
+    """../shared/data beside the project, or a clean skip when it is absent."""
+    if not SHARED_DATA.is_dir():
+        pytest.skip(f"real source snapshots not present at {SHARED_DATA}")
+    return SHARED_DATA
+
+
+@pytest.fixture
+def data_copy(tmp_path) -> Path:
+    """A writable copy of the fixture dataset, for tests that break it on purpose."""
+    target = tmp_path / "data"
+    shutil.copytree(FIXTURE_DATA, target)
+    return target
