@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -35,8 +36,8 @@ def builds_dir(location: Path) -> Path:
 @contextmanager
 def new_build(location: Path) -> Iterator[tuple[Store, Path]]:
     """A fresh store to build into; it becomes live only through ``publish``, else it is removed."""
-    folder = builds_dir(location) / f"{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}"
-    folder.mkdir(parents=True)
+    builds_dir(location).mkdir(parents=True, exist_ok=True)
+    folder = Path(tempfile.mkdtemp(prefix=time.strftime("%Y%m%dT%H%M%S-"), dir=builds_dir(location)))
     store = Store(str(folder / "oxigraph"))
     try:
         yield store, folder
