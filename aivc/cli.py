@@ -183,5 +183,9 @@ def validate(store: StoreOption = None) -> None:
     raise typer.Exit(0 if report.conforms else 1)
 
 
+from .commands import register_all  # noqa: E402 - commands register themselves on `app`
+
+register_all()
+
 if __name__ == "__main__":
     app()
