@@ -22,7 +22,7 @@ app = typer.Typer(
          "your own SPARQL, and validate it against the project's SHACL shapes.",
     no_args_is_help=True, rich_markup_mode="rich", pretty_exceptions_enable=False)
 out = Console()
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)
 
 
 class Format(str, Enum):

@@ -40,6 +40,7 @@ IS_PART_OF = NamedNode(ns.DCTERMS + "isPartOf")
 DERIVED_FROM = NamedNode(ns.PROV + "wasDerivedFrom")
 SAME_AS = NamedNode(ns.OWL + "sameAs")
 SCHEMA_URL = NamedNode(ns.SCHEMA + "url")
+RETRIEVED_ON = NamedNode("http://purl.org/pav/retrievedOn")  # PAV: when a copy of the document was read
 
 MODEL_CLASSES = {
     "foundation": ("FoundationModel", None),
@@ -57,7 +58,7 @@ PARTNERSHIP_CLASSES = {
 # The fields each record may carry; anything else is reported (a typo must not vanish).
 FIELDS = {
     "file": {"sources", "organization", "models", "licences", "partnerships"},
-    "source": {"url", "title", "date", "publisher"},
+    "source": {"url", "title", "date", "retrieved", "publisher"},
     "organization": {"id", "name", "aliases", "owner_type", "country", "parent", "roles", "website",
                      "wikidata", "source", "field_sources"},
     "model": {"id", "name", "aliases", "type", "base_model", "developer", "released", "tier", "licence",
@@ -286,7 +287,11 @@ class CuratedFile:
                 continue
             rec = Record("source", entry, self, self.report)
             rec.check_fields()
-            link, title, stated = rec.value("url", url, True), rec.value("title", text, True), rec.value("date", date, True)
+            link, title = rec.value("url", url, True), rec.value("title", text, True)
+            stated, retrieved = rec.value("date", date), rec.value("retrieved", date)
+            if stated is None and retrieved is None and rec.ok:
+                rec.problem("date", "a source needs the date it states ('date'), or, when it states none, "
+                                    "the date it was read ('retrieved')")
             if not rec.ok:
                 continue
             g = ns.graph("curated", self.stem, str(key))
@@ -295,7 +300,10 @@ class CuratedFile:
             yield Quad(g, IS_PART_OF, CURATED_DATASET, prov)
             yield Quad(g, T("sourceFile"), Literal(self.name), prov)
             yield Quad(link, TITLE, title, prov)
-            yield Quad(link, DATE, stated, prov)
+            if stated is not None:
+                yield Quad(link, DATE, stated, prov)
+            if retrieved is not None:
+                yield Quad(link, RETRIEVED_ON, retrieved, prov)
             if publisher := rec.value("publisher", text):
                 yield Quad(link, PUBLISHER, publisher, prov)
 

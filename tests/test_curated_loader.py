@@ -82,6 +82,11 @@ def test_every_fact_lands_in_a_graph_whose_source_is_described(data_copy):
                  "    restrictions:\n      - {type: user-count-threshold, source: s}\n",
      ["data/orgs/bad.yaml:7: osi_approved: 'maybe' is not true or false",
       "data/orgs/bad.yaml:10: threshold: a user-count-threshold restriction needs the threshold (monthly active users)"]),
+    (GOOD_HEAD.replace("date: 2024-01-01", "retrieved: 2026-11-23"), []),
+    (GOOD_HEAD.replace(", date: 2024-01-01", ""),
+     ["data/orgs/bad.yaml:2: date: a source needs the date it states ('date'), or, when it states none, the date "
+      "it was read ('retrieved')",
+      "data/orgs/bad.yaml:3: source: 's' is not a key of this file's sources"]),
     (GOOD_HEAD.replace("date: 2024-01-01", "date: soon"),
      ["data/orgs/bad.yaml:2: date: 'soon' is not a date (YYYY-MM-DD, YYYY-MM or YYYY)",
       "data/orgs/bad.yaml:3: source: 's' is not a key of this file's sources"]),
