@@ -332,8 +332,11 @@ def _emit(rec: Record, facts: Iterable[tuple[NamedNode, NamedNode, object, str]]
             yield Quad(subject, predicate, o, graph)
 
 
-def _located(rec: Record, subject: NamedNode) -> Quad:
-    return Quad(subject, T("sourceRecord"), Literal(f"{rec.file.name}:{rec.data.line}"), ns.PROVENANCE_GRAPH)
+def _emit_record(rec: Record, node: NamedNode, facts) -> Iterator[Quad]:
+    """A record's facts, then where it stands (file:line) in the provenance graph."""
+    yield from _emit(rec, facts)
+    if rec.ok:
+        yield Quad(node, T("sourceRecord"), Literal(f"{rec.file.name}:{rec.data.line}"), ns.PROVENANCE_GRAPH)
 
 
 def _reference(rec: Record, key: str, kind: str, ident: str | None) -> NamedNode | None:
@@ -361,9 +364,7 @@ def organization(rec: Record) -> Iterator[Quad]:
         (node, SCHEMA_URL, rec.value("website", url), "website"),
         (node, SAME_AS, rec.value("wikidata", _wikidata), "wikidata"),
     ]
-    yield from _emit(rec, facts)
-    if rec.ok:
-        yield _located(rec, node)
+    yield from _emit_record(rec, node, facts)
 
 
 def _wikidata(raw) -> NamedNode:
@@ -412,9 +413,7 @@ def model(rec: Record) -> Iterator[Quad]:
         (release, T("channel"), channels, "channels"),
         (release, T("primaryChannel"), primary, "primary_channel"),
     ]
-    yield from _emit(rec, facts)
-    if rec.ok:
-        yield _located(rec, node)
+    yield from _emit_record(rec, node, facts)
 
 
 def licence(rec: Record) -> Iterator[Quad]:
@@ -460,9 +459,7 @@ def licence(rec: Record) -> Iterator[Quad]:
             (r, COMMENT, clause.value("note", text), "note"),
         ])
         rec.ok = rec.ok and clause.ok
-    yield from _emit(rec, facts)
-    if rec.ok:
-        yield _located(rec, node)
+    yield from _emit_record(rec, node, facts)
 
 
 def _spdx(raw) -> Literal:
@@ -481,7 +478,7 @@ def partnership(rec: Record) -> Iterator[Quad]:
     if lead is None:
         rec.problem("partnerships", "partnerships belong in an organization's file")
     node = ns.resource("partnership", f"{lead}-{rec.data.get('type')}-{partner_id}-{stated.value if stated else 'undated'}")
-    yield from _emit(rec, [
+    yield from _emit_record(rec, node, [
         (node, RDF_TYPE, T(kind) if kind else None, "type"),
         (node, T("leadPartner"), ns.resource("org", lead) if lead else None, "source"),
         (node, T("partner"), _reference(rec, "partner", "organization", partner_id), "partner"),
@@ -489,8 +486,6 @@ def partnership(rec: Record) -> Iterator[Quad]:
         (node, T("exclusiveCloud"), rec.value("exclusive_cloud", boolean), "exclusive_cloud"),
         (node, COMMENT, rec.value("note", text), "note"),
     ])
-    if rec.ok:
-        yield _located(rec, node)
 
 
 def curated_files(root: Path) -> list[Path]:
