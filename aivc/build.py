@@ -7,7 +7,7 @@ input file or a failed validation leaves the previous graph untouched.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,11 +34,13 @@ class BuildResult:
     report: validation.Report
     timings: dict[str, float] = field(default_factory=dict)
     inferred: dict[str, int] = field(default_factory=dict)
+    sources: dict[str, dict] = field(default_factory=dict)          # source -> counts (aivc/sources.py)
+    source_problems: list[Problem] = field(default_factory=list)    # reported, never fatal
 
     def info(self) -> dict:
         return {"triples": self.triples, "models": self.models, "organizations": self.organizations,
                 "governance": self.releases_by_governance, "timings_s": self.timings,
-                "rules": self.inferred, "conforms": self.report.conforms,
+                "rules": self.inferred, "conforms": self.report.conforms, "sources": self.sources,
                 "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
 
 
@@ -47,11 +49,13 @@ def load_ontology(store: Store, folder: Path = paths.ONTOLOGY) -> None:
         store.load(path=str(ttl), format=RdfFormat.TURTLE, to_graph=ns.ONTOLOGY_GRAPH)
 
 
-def populate(store: Store, data: Path = paths.DATA, report=None) -> list[Problem]:
-    """Load ontology and curated data into ``store``; returns the problems found in the data."""
+def populate(store: Store, data: Path | None = paths.DATA, report=None) -> list[Problem]:
+    """Load ontology and curated data (none when ``data`` is None) into ``store``; returns the
+    problems found in the data."""
     problems: list[Problem] = []
     load_ontology(store)
-    store.extend(list(read_curated(data, report or problems.append)))
+    if data is not None:
+        store.extend(list(read_curated(data, report or problems.append)))
     return problems
 
 
@@ -66,8 +70,15 @@ def governance_counts(store: Store) -> dict[str, int]:
     return {s["slug"].value: int(s["n"].value) for s in store.query(q, use_default_graph_as_union=True)}
 
 
-def build(location: Path, data: Path = paths.DATA, step: Callable[[str], None] = lambda s: None) -> BuildResult:
-    """Build the graph into a new store and publish it at ``location`` if it is valid."""
+def build(location: Path, data: Path | None = paths.DATA, step: Callable[[str], None] = lambda s: None,
+          sources: Sequence = ()) -> BuildResult:
+    """Build the graph into a new store and publish it at ``location`` if it is valid.
+
+    ``sources`` are aivc.sources.Selection values of public datasets to load after the curated
+    data (none by default); their bad records are reported in ``source_problems``, not fatal.
+    """
+    from .sources import load_sources, write_runs
+    source_problems: list[Problem] = []
     timings: dict[str, float] = {}
 
     def timed(name: str, fn):
@@ -81,6 +92,8 @@ def build(location: Path, data: Path = paths.DATA, step: Callable[[str], None] =
         problems = timed("load", lambda: populate(store, data))
         if problems:
             raise BuildFailed(f"{len(problems)} problem(s) in the curated data; the store was not changed", problems)
+        runs = timed("sources", lambda: load_sources(store, sources, source_problems.append, step)) if [
+            s for s in sources if s.name != "curated"] else {}
         inferred = timed("reason", lambda: reasoning.reason(store))
         report = timed("validate", lambda: validation.validate(store))
         if not report.conforms:
@@ -89,7 +102,9 @@ def build(location: Path, data: Path = paths.DATA, step: Callable[[str], None] =
         result = BuildResult(triples=len(store), models=count(store, "AIModel"),
                              organizations=count(store, "Organization"),
                              releases_by_governance=governance_counts(store), report=report,
-                             timings=timings, inferred=inferred)
+                             timings=timings, inferred=inferred, source_problems=source_problems)
+        if runs:
+            result.sources = {name: run["counts"] for name, run in write_runs(folder, runs).items()}
         store.flush()
         del store
         stores.publish(location, folder, result.info())

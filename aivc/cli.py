@@ -29,6 +29,7 @@ class Format(str, Enum):
     table = "table"
     csv = "csv"
     json = "json"
+    md = "md"
 
 
 StoreOption = Annotated[Path, typer.Option(
@@ -61,16 +62,33 @@ def main(version: Annotated[bool, typer.Option("--version", help="Show the versi
 
 @app.command()
 def build(store: StoreOption = None,
-          data: Annotated[Path, typer.Option(help="Folder of curated YAML files.")] = paths.DATA) -> None:
+          data: Annotated[Optional[Path], typer.Option(help="Folder of curated YAML files.", show_default=False)] = None,
+          sources: Annotated[Optional[str], typer.Option(
+              "--sources", show_default=False,
+              help="Comma-separated data sources to load: curated, ecosystem-graphs, epoch, eosai, fmti, hub=PATH "
+                   "(any source also takes NAME=PATH). Default: curated plus every shared snapshot present in "
+                   "../shared/data (or $AIVC_SHARED_DATA); with --data, the curated data only.")] = None) -> None:
     """Load the ontology and the curated data, reason, validate, and publish the store.
 
-    The build is written aside and replaces the previous store only when it succeeds, so a bad
-    data file leaves the old graph in place. Building twice gives the same graph.
+    With --sources (or by default, the shared snapshots that are present) the public datasets of AI
+    models are loaded too, each in its own named graph, reconciled with the curated data; their bad
+    records are reported and skipped. The build is written aside and replaces the previous store
+    only when it succeeds, so a bad data file leaves the old graph in place. Building twice gives
+    the same graph.
     """
+    from .sources import CURATED, SourceError, default_selection, parse_selection
     location = _store_path(store)
     try:
+        selection = parse_selection(sources) if sources is not None else (
+            default_selection() if data is None else parse_selection(CURATED))
+    except SourceError as bad:
+        _fail(str(bad), 2)
+    curated = (data or paths.DATA) if any(s.name == CURATED for s in selection) else None
+    try:
         with out.status("building...") as status:
-            result = build_graph(location, data, step=lambda s: status.update(f"{s}..."))
+            result = build_graph(location, curated, step=lambda s: status.update(f"{s}..."), sources=selection)
+    except SourceError as bad:
+        _fail(str(bad))
     except BuildFailed as failed:
         for problem in failed.problems:
             err.print(str(problem), highlight=False, markup=False)
@@ -86,18 +104,27 @@ def build(store: StoreOption = None,
         summary.add_row(f"releases: {slug}", str(n))
     verdict = "conforms" if result.report.conforms else "does not conform"
     summary.add_row("validation", f"{verdict} ({result.report.count('warning')} warnings)")
+    for name, counts in result.sources.items():
+        summary.add_row(f"source: {name}", ", ".join(f"{k} {v}" for k, v in counts.items()))
     summary.add_row("time (s)", ", ".join(f"{k} {v}" for k, v in result.timings.items()))
+    for problem in result.source_problems:
+        err.print(f"{problem.severity}: {problem}", highlight=False, markup=False)
     out.print(summary)
 
 
 @app.command("queries")
-def list_queries() -> None:
-    """List the stored questions with their summaries and parameters."""
-    table = Table("name", "summary", "parameters", title="stored queries (aivc query NAME)")
-    for q in library.library().values():
+def list_queries(tag: Annotated[Optional[str], typer.Option(
+        "--tag", "-t", help="Only the questions with this tag (e.g. governance, value-capture).")] = None) -> None:
+    """List the stored questions with their summaries, tags and parameters."""
+    stored = [q for q in library.library().values() if tag is None or tag in q.tags]
+    if not stored:
+        known = sorted({t for q in library.library().values() for t in q.tags})
+        _fail(f"no stored query has the tag '{tag}' (tags: {', '.join(known)})", 2)
+    table = Table("name", "summary", "tags", "parameters", title="stored queries (aivc query NAME)")
+    for q in stored:
         params = ", ".join(
             f"{p.name}{'' if p.required else '?'}" + (f"={p.default}" if p.default else "") for p in q.parameters)
-        table.add_row(q.name, q.summary, params or "-")
+        table.add_row(q.name, q.summary, ", ".join(q.tags), params or "-")
     out.print(table)
 
 
@@ -162,12 +189,23 @@ def _print(result, fmt: Format, title: str | None = None) -> None:
         sys.stdout.write(frame.to_csv(index=False))
     elif fmt is Format.json:
         sys.stdout.write(json.dumps(rows, indent=2, default=str) + "\n")
+    elif fmt is Format.md:
+        sys.stdout.write(_markdown(columns, rows))
     else:
         table = Table(*columns, title=title)
         for row in rows:
             table.add_row(*("" if row[c] is None else str(row[c]) for c in columns))
         out.print(table)
         out.print(f"{len(rows)} row(s)", style="dim")
+
+
+def _markdown(columns: list[str], rows: list[dict]) -> str:
+    """A GitHub-flavoured Markdown table, for pasting answers into notes and issues."""
+    def cell(value) -> str:
+        return "" if value is None else str(value).replace("|", "\\|").replace("\n", " ")
+    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+    lines += ["| " + " | ".join(cell(row[c]) for c in columns) + " |" for row in rows]
+    return "\n".join(lines) + "\n"
 
 
 @app.command()
@@ -188,4 +226,7 @@ from .commands import register_all  # noqa: E402 - commands register themselves 
 register_all()
 
 if __name__ == "__main__":
-    app()
+    # `python -m aivc.cli` runs this file as __main__; the commands registered themselves on the
+    # imported module aivc.cli, so run that one's app.
+    from aivc.cli import app as registered_app
+    registered_app()

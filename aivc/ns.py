@@ -44,6 +44,8 @@ INFERRED_GRAPH = graph("inferred")
 GOVERNANCE_GRAPH = graph("governance")
 PROVENANCE_GRAPH = graph("provenance")
 QUERY_LIBRARY_GRAPH = graph("queries")
+MECHANISM_GRAPH = graph("mechanisms")
 
 # Graphs that hold what aivc itself derives or describes, not facts taken from a source.
-SYSTEM_GRAPHS = (ONTOLOGY_GRAPH, INFERRED_GRAPH, GOVERNANCE_GRAPH, PROVENANCE_GRAPH, QUERY_LIBRARY_GRAPH)
+SYSTEM_GRAPHS = (ONTOLOGY_GRAPH, INFERRED_GRAPH, GOVERNANCE_GRAPH, PROVENANCE_GRAPH, QUERY_LIBRARY_GRAPH,
+                 MECHANISM_GRAPH)

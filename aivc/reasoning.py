@@ -25,7 +25,9 @@ def apply_rules(store: Store, folder: Path, graph: NamedNode) -> dict[str, int]:
 
 
 def reason(store: Store, rules: Path = paths.RULES) -> dict[str, int]:
-    """Inference first (types and property closure), then governance classification."""
+    """Inference first (types and property closure), then governance classification, then the
+    value-capture mechanisms (whose rules may read the governance types)."""
     added = apply_rules(store, rules / "inference", ns.INFERRED_GRAPH)
     added.update(apply_rules(store, rules / "governance", ns.GOVERNANCE_GRAPH))
+    added.update(apply_rules(store, rules / "mechanisms", ns.MECHANISM_GRAPH))
     return added

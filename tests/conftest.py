@@ -40,6 +40,39 @@ def curated_store(curated_build):
     return stores.open_read_only(curated_build[0])
 
 
+LIBRARY_DATA = TESTS / "fixtures" / "library"
+
+
+def build_library_world(location: Path) -> None:
+    """tests/fixtures/library (curated files + a tracker's TriG) through the build's own steps:
+    load, reason, validate (it must conform), publish."""
+    from pyoxigraph import RdfFormat
+    from aivc import reasoning, validation
+    from aivc.build import populate
+    with stores.new_build(location) as (store, folder):
+        assert populate(store, LIBRARY_DATA) == []
+        store.load(path=str(LIBRARY_DATA / "tracker.trig"), format=RdfFormat.TRIG)
+        reasoning.reason(store)
+        report = validation.validate(store)
+        assert report.conforms, [str(r) for r in report.results]
+        store.flush()
+        del store
+        stores.publish(location, folder, {"fixture": "library"})
+
+
+@pytest.fixture(scope="session")
+def library_store_path(tmp_path_factory) -> Path:
+    """The made-up world on which the stored-question library and the economics are tested."""
+    location = tmp_path_factory.mktemp("library-store") / "store"
+    build_library_world(location)
+    return location
+
+
+@pytest.fixture(scope="session")
+def library_store(library_store_path):
+    return stores.open_read_only(library_store_path)
+
+
 @pytest.fixture
 def shared_data() -> Path:
     """../shared/data beside the project, or a clean skip when it is absent."""
