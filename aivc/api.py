@@ -20,7 +20,8 @@ def frame(store: Store, name: str, params: dict[str, object] | None = None) -> p
     values = {key: _text(value) for key, value in (params or {}).items()}
     text = library.get(name).bound_text(values)
     columns, rows = library.rows(library.run(store, text))
-    return pd.DataFrame(rows, columns=columns)
+    # nullable dtypes: a whole-number column with empty cells stays whole numbers (Int64 with <NA>)
+    return pd.DataFrame(rows, columns=columns).convert_dtypes()
 
 
 def query(name: str, store: Store | str | Path | None = None, **params: object) -> pd.DataFrame:

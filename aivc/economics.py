@@ -86,7 +86,7 @@ def model_table(store: Store) -> pd.DataFrame:
         model=("model", "first"), org=("org", lambda names: ", ".join(sorted(set(names)))),
         released=("released", "first"), tier=("tier", "first"), open=("open", "first"),
         compute=("compute", "first"), rival_model=("rival_model", "first"), edge=("edge", "first"),
-        big_tech=("big_tech", lambda flags: bool(any(f is True for f in flags))),
+        big_tech=("big_tech", lambda flags: bool(flags.fillna(False).astype(bool).any())),
         owner_size=("app_share", lambda shares: float(pd.to_numeric(shares).fillna(0).max())),
         modality=("modality", "first")).reset_index()
     table["open"] = table["open"].astype(bool)
@@ -221,7 +221,7 @@ def before_after(store: Store, window: int = 12) -> BeforeAfter:
         raise AnalysisError(f"no open model has a complete {window}-month window before the graph's last date "
                             f"({horizon}); the graph needs dated open releases and dependents")
     diff = kept["after"] - kept["before"]
-    p_value = None if (diff == 0).all() else float(wilcoxon(kept["after"], kept["before"]).pvalue)
+    p_value = None if (diff == 0).all() else float(wilcoxon(kept["after"].astype(float), kept["before"].astype(float)).pvalue)
     return BeforeAfter(kept, window, horizon, len(table) - len(kept), float(kept["before"].mean()),
                        float(kept["after"].mean()), int((diff > 0).sum()), int((diff < 0).sum()),
                        int((diff == 0).sum()), p_value)

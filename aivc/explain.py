@@ -123,22 +123,34 @@ def facts_about(store: Store, start: str, predicates: set[str], hops: int = 4) -
             break
         subjects = " ".join(f"<{s}>" for s in frontier)
         rows = _select(store, f"""
-            SELECT DISTINCT ?s ?p ?o ?g ?doc ?title ?date ?record WHERE {{
+            SELECT DISTINCT ?s ?p ?o ?g ?doc ?title ?date WHERE {{
               VALUES ?s {{ {subjects} }} VALUES ?p {{ {allowed} }}
               GRAPH ?g {{ ?s ?p ?o }}
               FILTER(?g NOT IN ({_SYSTEM}))
               OPTIONAL {{ GRAPH <{ns.PROVENANCE_GRAPH.value}> {{ ?g prov:wasDerivedFrom ?doc .
                           OPTIONAL {{ ?doc dcterms:title ?title }}
-                          OPTIONAL {{ ?doc dcterms:date|<http://purl.org/pav/retrievedOn> ?date }} }} }}
-              OPTIONAL {{ ?s aivc:sourceRecord ?record }}
+                          OPTIONAL {{ ?doc dcterms:date|dcterms:issued|<http://purl.org/pav/retrievedOn> ?date }} }} }}
             }} ORDER BY ?s ?p ?o ?g""")
         frontier = []
         for r in rows:
-            facts.append(Fact(_name(store, r["s"]), _short(r["p"]), _name(store, r["o"]), _document(r), r["record"]))
+            facts.append(Fact(_name(store, r["s"]), _short(r["p"]), _name(store, r["o"]), _document(r),
+                              record_of(store, r["s"], r["g"])))
             if _is_iri(r["o"]) and r["o"] not in seen:
                 seen.add(r["o"])
                 frontier.append(r["o"])
     return facts
+
+
+def record_of(store: Store, subject: str, graph: str) -> str | None:
+    """Where in the source files of ``graph`` the record stating ``subject`` stands (file:line);
+    a release is located at its asset's record when it has none of its own."""
+    rows = _select(store, f"""
+        SELECT DISTINCT ?record WHERE {{
+          GRAPH <{ns.PROVENANCE_GRAPH.value}> {{ ?g aivc:sourceFile ?file }}
+          {{ ?s aivc:sourceRecord ?record }} UNION {{ ?s aivc:releaseOf/aivc:sourceRecord ?record }}
+          FILTER(STRSTARTS(?record, ?file))
+        }} ORDER BY ?record""", s=NamedNode(subject), g=NamedNode(graph))
+    return "; ".join(r["record"] for r in rows) or None
 
 
 def _is_iri(value) -> bool:

@@ -306,7 +306,7 @@ class SourceContext:
         yield Quad(dataset, NamedNode(ns.DCAT + "hasVersion"), snapshot, prov)
         yield Quad(snapshot, RDF_TYPE, NamedNode(ns.DCAT + "Dataset"), prov)
         yield Quad(snapshot, title, Literal(f"{ds.title}, snapshot of {date_}"), prov)
-        yield Quad(snapshot, NamedNode(dct + "issued"), Literal(date_, datatype=NamedNode(XSD + "date")), prov)
+        yield Quad(snapshot, NamedNode(dct + "date"), Literal(date_, datatype=NamedNode(XSD + "date")), prov)
         if version:
             yield Quad(snapshot, NamedNode(ns.DCAT + "version"), Literal(version), prov)
         if origin:

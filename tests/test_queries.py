@@ -40,7 +40,7 @@ def test_models_by_tier_for_one_firm(fixture_store):
 
 def test_strategic_openness(fixture_store):
     assert answer(fixture_store, "strategic-openness") == [
-        ("Acme AI", 2, 2, "Acme Open 7B, Acme Open 7B Chat", "Acme Internal, Acme Big"),
+        ("Acme AI", 2, 2, "Acme Open 7B, Acme Open 7B Chat", "Acme Big, Acme Internal"),
         ("Tiny Startup", 2, 1, "Tiny Chat, Tiny Chat Q4", "Tiny Pro")]
 
 

@@ -1,0 +1,444 @@
+"""The Hugging Face Hub's model metadata (JSONL: one model per line, as the Hub's model API lists
+them) -> models, their lineage, their releases and the accounts that publish them, in the graph
+``graph/source/hub``.
+
+Per line: ``id`` (``owner/name``, the model's key), ``author``, ``createdAt`` (the release date),
+``gated`` (false | auto | manual: the access tier, by mappings/access-tiers.yaml), ``tags`` with
+``license:TAG`` (the licence, by mappings/licences.yaml) and the base-model tags the Hub writes for
+a derived model: ``base_model:OWNER/NAME`` plus ``base_model:RELATION:OWNER/NAME`` with RELATION
+one of finetune, quantized, merge, adapter (cardData's ``base_model`` and ``base_model_relation``
+when the tags name none), and ``downloads`` (last 30 days). ``likes``, ``pipeline_tag``,
+``library_name`` and the rest of ``cardData`` are checked but not kept.
+
+What a line becomes (the Hub is the only source that names its own models, so a model it mints
+carries its name and account directly; a model the graph already knows by its Hub id -- a curated
+model with ``huggingface:`` -- keeps its IRI and gets the Hub's release and lineage):
+
+    model/hub/OWNER/NAME   a aivc:FineTunedModel (QuantizedModel, MergedModel, AdapterModel;
+                           DerivedModel for a bare base_model tag; AIModel without a base)
+                           rdfs:label, aivc:huggingFaceId "OWNER/NAME", aivc:developedBy org/hub/OWNER,
+                           aivc:fineTunedFrom (quantizedFrom, mergedFrom, adapterOf, derivedFrom) BASE,
+                           aivc:downloadCount
+    release/hub/OWNER/NAME a aivc:ReportedRelease ; aivc:releaseOf, aivc:releaseDate, aivc:accessTier,
+                           aivc:licence (or aivc:sourceLicenceValue for a tag no mapping knows),
+                           aivc:sourceAccessValue when the model is gated
+    org/hub/OWNER          a aivc:Organization ; rdfs:label, aivc:huggingFaceId (the account; the
+                           Hub's metadata does not say whether a user or an organization owns it)
+
+The record key of every fact is the model's Hub id (``file [OWNER/NAME]``): per-model
+``aivc:sourceRecord`` triples are left out to keep a million-model graph small; ``lines`` maps ids
+to line numbers while the file is read.
+
+Bad lines are reported with file, line and field, and the rest loads: invalid UTF-8, truncated or
+non-object JSON, ids with spaces or non-ASCII letters (skipped, as is a repeated id), absurd counts
+and dates (the field is dropped). Licence tags and gating values that the mappings do not know are
+reported once each, with how many lines use them and the first line. References to models that
+are not in the file, cycles, licence drift and date order are properties of the graph, not of a
+line: the shapes find them (aivc/scale_validation.py), located by the ``lines`` index.
+
+``read`` is the loader of the source registry (aivc/sources.py); ``triples`` streams the same facts
+as N-Triples terms for the bulk loader (aivc/bulk.py), which a million models need.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pyoxigraph import Quad, RdfFormat, parse
+
+from aivc import ns
+from aivc.bulk import TextStream
+from loaders.source_records import DatasetInfo, SourceContext
+
+DATASET = DatasetInfo(
+    name="hub", title="Hugging Face Hub model metadata", publisher="Hugging Face",
+    landing_page="https://huggingface.co/models",
+    description="The metadata of the models on the Hugging Face Hub as its model API lists them: id, "
+                "author, creation date, downloads, gating, licence and base-model tags.")
+
+# The Hub's base-model relations -> (aivc class, aivc property); a bare base_model tag says only
+# that the model is derived.
+RELATIONS = {
+    "finetune": ("FineTunedModel", "fineTunedFrom"),
+    "quantized": ("QuantizedModel", "quantizedFrom"),
+    "merge": ("MergedModel", "mergedFrom"),
+    "adapter": ("AdapterModel", "adapterOf"),
+}
+DERIVED = ("DerivedModel", "derivedFrom")
+_NAME = r"[A-Za-z0-9](?:[A-Za-z0-9._-]{0,94}[A-Za-z0-9_])?"
+HUB_ID = re.compile(rf"(?:{_NAME}/)?{_NAME}")
+ACCOUNT = re.compile(_NAME)
+CREATED = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[T ][0-9:.]+(?:Z|[+-]\d{2}:?\d{2})?)?")
+MAX_COUNT = 10 ** 12          # more downloads or likes than that is not a count, it is a bug
+EARLIEST, LATEST = dt.date(2016, 1, 1), dt.date(2100, 1, 1)
+GATED = {False: "false", True: "true", "auto": "auto", "manual": "manual"}
+
+_RDF_TYPE = f"<{ns.RDF}type>"
+_LABEL = f"<{ns.RDFS}label>"
+_XSD_DATE = f"<{ns.XSD}date>"
+_XSD_INTEGER = f"<{ns.XSD}integer>"
+
+
+def _t(name: str) -> str:
+    return f"<{ns.AIVC}{name}>"
+
+
+def literal(text: str) -> str:
+    """An N-Triples string literal."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r") + '"'
+
+
+def model_iri(hub_id: str) -> str:
+    return f"{ns.BASE}model/hub/{hub_id}"
+
+
+@dataclass(slots=True)
+class HubModel:
+    """One line's model, with the values that passed their checks (None otherwise)."""
+
+    line: int
+    hub_id: str
+    author: str | None
+    created: str | None                      # YYYY-MM-DD
+    downloads: int | None
+    gated: str | None                        # false | auto | manual, as the Hub writes it
+    licence: str | None                      # the licence tag, e.g. apache-2.0
+    bases: list[tuple[str | None, str]] = field(default_factory=list)   # (relation or None, base id)
+
+
+class HubReader:
+    """Reads the lines of a Hub JSONL file into ``HubModel``s, reporting what is wrong with each.
+
+    ``lines`` maps every loaded model id to its line; values seen on many lines (licence tags and
+    gating values that no mapping knows) are reported once, with their count, by ``finish``.
+    """
+
+    def __init__(self, path: Path, context: SourceContext, lines: dict[str, int] | None = None):
+        self.path, self.context = Path(path), context
+        self.lines: dict[str, int] = {} if lines is None else lines
+        self._unmapped: dict[tuple[str, str], list[int]] = {}
+        self.skipped = 0
+
+    def problem(self, line: int, key: str | None, field_: str | None, message: str,
+                severity: str = "warning") -> None:
+        self.context.problem(self.context.where(self.path, line, key), field_, message, severity)
+
+    def models(self) -> Iterator[HubModel]:
+        with open(self.path, "rb") as f:
+            for number, raw in enumerate(f, 1):
+                if raw.strip():
+                    model = self._model(number, raw)
+                    if model is None:
+                        self.skipped += 1
+                    else:
+                        yield model
+
+    def _model(self, number: int, raw: bytes) -> HubModel | None:
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as err:
+            self.problem(number, None, None, f"not UTF-8 text (byte 0x{raw[err.start]:02x} at column "
+                                             f"{err.start + 1}); the line is skipped", "violation")
+            return None
+        try:
+            record = json.loads(text)
+        except json.JSONDecodeError as err:
+            cut = " - the line is cut short" if err.pos >= len(text.rstrip()) else ""
+            self.problem(number, None, None, f"not valid JSON ({err.msg} at column {err.colno}{cut}); "
+                                             "the line is skipped", "violation")
+            return None
+        if not isinstance(record, dict):
+            self.problem(number, None, None, f"a line must be one JSON object (a model), got a "
+                                             f"{type(record).__name__}; the line is skipped", "violation")
+            return None
+        hub_id = record.get("id", record.get("modelId"))
+        if not isinstance(hub_id, str) or not HUB_ID.fullmatch(hub_id):
+            self.problem(number, None, "id", f"{_shown(hub_id)} is not a Hub model id (OWNER/NAME of ASCII "
+                                             "letters, digits, '-', '_' and '.'); the line is skipped", "violation")
+            return None
+        if (first := self.lines.setdefault(hub_id, number)) != number:
+            self.problem(number, hub_id, "id", f"'{hub_id}' is listed again (first at line {first}); "
+                                               "the line is skipped", "violation")
+            return None
+        return HubModel(
+            line=number, hub_id=hub_id,
+            author=self._author(number, hub_id, record.get("author")),
+            created=self._created(number, hub_id, record.get("createdAt")),
+            downloads=self._count(number, hub_id, "downloads", record.get("downloads")),
+            gated=self._gated(number, hub_id, record.get("gated", False)),
+            licence=self._licence(number, hub_id, record),
+            bases=self._bases(number, hub_id, record))
+
+    # --- fields -------------------------------------------------------------------------------
+
+    def _author(self, number: int, hub_id: str, raw) -> str | None:
+        if isinstance(raw, str) and ACCOUNT.fullmatch(raw):
+            return raw
+        owner = hub_id.split("/")[0] if "/" in hub_id else None
+        if raw is not None:
+            self.problem(number, hub_id, "author", f"{_shown(raw)} is not a Hub account name"
+                                                   + (f"; using the id's owner '{owner}'" if owner else ""))
+        return owner
+
+    def _created(self, number: int, hub_id: str, raw) -> str | None:
+        match = CREATED.fullmatch(raw) if isinstance(raw, str) else None
+        try:
+            day = dt.date(int(match[1]), int(match[2]), int(match[3])) if match else None
+        except ValueError:
+            day = None
+        if day is not None and EARLIEST <= day < LATEST:
+            return day.isoformat()
+        if raw is not None:
+            self.problem(number, hub_id, "createdAt", f"{_shown(raw)} is not a creation date "
+                                                      "(e.g. 2023-07-18T16:08:04.000Z); the model has no release date")
+        return None
+
+    def _count(self, number: int, hub_id: str, key: str, raw) -> int | None:
+        if raw is None:
+            return None
+        if isinstance(raw, int) and not isinstance(raw, bool) and 0 <= raw <= MAX_COUNT:
+            return raw
+        self.problem(number, hub_id, key, f"{_shown(raw)} is not a count of {key} (a whole number from 0 to "
+                                          f"{MAX_COUNT:,}); left out")
+        return None
+
+    def _gated(self, number: int, hub_id: str, raw) -> str | None:
+        value = GATED.get(raw) if isinstance(raw, (bool, str)) else None
+        if value is None:
+            self._unmapped_value(number, "gated", _shown(raw))
+        return value
+
+    def _licence(self, number: int, hub_id: str, record: dict) -> str | None:
+        tags = record.get("tags") or []
+        for tag in tags if isinstance(tags, list) else []:
+            if isinstance(tag, str) and tag.startswith("license:"):
+                return tag[len("license:"):]
+        card = record.get("cardData")
+        value = card.get("license") if isinstance(card, dict) else None
+        if isinstance(value, list):
+            value = value[0] if value else None
+        return value if isinstance(value, str) and value.strip() else None
+
+    def _bases(self, number: int, hub_id: str, record: dict) -> list[tuple[str | None, str]]:
+        """(relation, base id) pairs: the qualified tags, and the bare tags no qualified tag names."""
+        tags = record.get("tags")
+        if tags is not None and not isinstance(tags, list):
+            self.problem(number, hub_id, "tags", f"expected a list of tags, got {type(tags).__name__}; ignored")
+            tags = []
+        qualified: dict[str, str] = {}
+        bare: list[str] = []
+        for tag in tags or []:
+            if not isinstance(tag, str) or not tag.startswith("base_model:"):
+                continue
+            parts = tag.split(":")
+            if len(parts) == 3 and parts[1] in RELATIONS:
+                qualified.setdefault(parts[2], parts[1])
+            elif len(parts) == 2:
+                bare.append(parts[1])
+            else:
+                self.problem(number, hub_id, "tags", f"'{tag}' is not a base-model tag aivc knows "
+                                                     f"(base_model:ID or base_model:{{{','.join(RELATIONS)}}}:ID)")
+        if not qualified and not bare:
+            qualified, bare = self._card_bases(number, hub_id, record.get("cardData"))
+        pairs = [(relation, base) for base, relation in qualified.items()]
+        pairs += [(None, base) for base in dict.fromkeys(bare) if base not in qualified]
+        good = []
+        for relation, base in pairs:
+            if HUB_ID.fullmatch(base):
+                good.append((relation, base))
+            else:
+                self.problem(number, hub_id, "tags", f"base model {_shown(base)} is not a Hub model id; "
+                                                     "that reference is left out")
+        return good
+
+    def _card_bases(self, number: int, hub_id: str, card) -> tuple[dict[str, str], list[str]]:
+        """cardData's base_model (one id or a list) and base_model_relation, when no tag names a base."""
+        if not isinstance(card, dict) or card.get("base_model") in (None, "", []):
+            return {}, []
+        named = card["base_model"]
+        named = [named] if isinstance(named, str) else named
+        if not isinstance(named, list) or not all(isinstance(b, str) for b in named):
+            self.problem(number, hub_id, "cardData.base_model", "expected a model id or a list of ids; ignored")
+            return {}, []
+        relation = card.get("base_model_relation")
+        if relation in RELATIONS:
+            return {b: relation for b in named}, []
+        if relation is not None:
+            self.problem(number, hub_id, "cardData.base_model_relation",
+                         f"{_shown(relation)} is not one of {', '.join(RELATIONS)}; the models are kept as bases")
+        return {}, named
+
+    def _unmapped_value(self, number: int, field_: str, value: str) -> None:
+        seen = self._unmapped.setdefault((field_, value), [number, 0])
+        seen[1] += 1
+
+    def unmapped(self, field_: str, value: str, number: int) -> None:
+        """Count a value that the mappings do not know (reported once by ``finish``)."""
+        self._unmapped_value(number, field_, value)
+
+    def finish(self) -> None:
+        """Report each unknown value once, with how many lines carry it and the first of them."""
+        files = {"gated": "mappings/access-tiers.yaml (hub)", "license": "mappings/licences.yaml"}
+        for (field_, value), (first, count) in sorted(self._unmapped.items(), key=lambda kv: kv[1][0]):
+            self.problem(first, None, field_, f"'{value}' is not a value {files[field_]} knows; kept as the "
+                                              f"source's value ({count:,} line(s), the first here)")
+        self._unmapped.clear()
+
+
+def _shown(raw) -> str:
+    text = json.dumps(raw, ensure_ascii=False) if not isinstance(raw, str) else f"'{raw}'"
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+class HubFacts:
+    """``HubModel`` -> (subject, predicate, object) N-Triples terms, all stated by the Hub.
+
+    ``known`` maps Hub ids (casefolded) to the IRIs the graph already gives them (curated models
+    with a ``huggingface:`` id); those keep their IRI, name and developer, and get the Hub's release
+    and lineage. Everything else is minted under model/hub/.
+    """
+
+    def __init__(self, context: SourceContext, reader: HubReader, known: dict[str, str] | None = None):
+        self.context, self.reader = context, reader
+        self.known = known or {}
+        self.accounts: set[str] = set()
+        self._licences: dict[str, tuple[bool, str | None]] = {}
+        self._tiers: dict[str, tuple[bool, str | None]] = {}
+
+    def iri(self, hub_id: str) -> tuple[str, bool]:
+        """(IRI, minted here) of a Hub id."""
+        found = self.known.get(hub_id.casefold())
+        return (found, False) if found else (model_iri(hub_id), True)
+
+    def of(self, model: HubModel) -> list[tuple[str, str, str]]:
+        iri, minted = self.iri(model.hub_id)
+        m = f"<{iri}>"
+        facts = [(m, _t("huggingFaceId"), literal(model.hub_id))]
+        classes = {RELATIONS[r][0] if r else DERIVED[0] for r, _ in model.bases} or {"AIModel"}
+        facts += [(m, _RDF_TYPE, _t(c)) for c in sorted(classes)]
+        if minted:
+            facts.append((m, _LABEL, literal(model.hub_id)))
+            if model.author:
+                facts.append((m, _t("developedBy"), f"<{ns.BASE}org/hub/{model.author}>"))
+                facts += self._account(model.author)
+        for relation, base in model.bases:
+            facts.append((m, _t(RELATIONS[relation][1] if relation else DERIVED[1]), f"<{self.iri(base)[0]}>"))
+        if model.downloads is not None:
+            facts.append((m, _t("downloadCount"), f'"{model.downloads}"^^{_XSD_INTEGER}'))
+        return facts + self._release(model, m)
+
+    def _account(self, author: str) -> list[tuple[str, str, str]]:
+        if author in self.accounts:
+            return []
+        self.accounts.add(author)
+        self.context.count("accounts")
+        org = f"<{ns.BASE}org/hub/{author}>"
+        return [(org, _RDF_TYPE, _t("Organization")), (org, _LABEL, literal(author)),
+                (org, _t("huggingFaceId"), literal(author))]
+
+    def _release(self, model: HubModel, m: str) -> list[tuple[str, str, str]]:
+        r = f"<{ns.BASE}release/hub/{model.hub_id}>"
+        facts = [(r, _RDF_TYPE, _t("ReportedRelease")), (r, _t("releaseOf"), m)]
+        if model.created:
+            facts.append((r, _t("releaseDate"), f'"{model.created}"^^{_XSD_DATE}'))
+        if model.gated is not None:
+            known, tier = self._tier(model.gated)
+            if not known:
+                self.reader.unmapped("gated", model.gated, model.line)
+            if tier:
+                facts.append((r, _t("accessTier"), f"<{tier}>"))
+            if model.gated != "false":
+                facts.append((r, _t("sourceAccessValue"), literal(model.gated)))
+        if model.licence:
+            known, licence = self._licence(model.licence)
+            if licence:
+                facts.append((r, _t("licence"), f"<{licence}>"))
+            else:
+                facts.append((r, _t("sourceLicenceValue"), literal(model.licence)))
+                if not known:
+                    self.reader.unmapped("license", model.licence, model.line)
+        return facts
+
+    def _tier(self, gated: str) -> tuple[bool, str | None]:
+        if gated not in self._tiers:
+            self._tiers[gated] = self.context.mappings.access_tier("hub", "model", gated)
+        return self._tiers[gated]
+
+    def _licence(self, tag: str) -> tuple[bool, str | None]:
+        if tag not in self._licences:
+            known, entry = self.context.mappings.licence(tag)
+            self._licences[tag] = (known, entry.iri.value if entry else None)
+        return self._licences[tag]
+
+
+def snapshot_date(path: Path) -> str | None:
+    """The date a dump's file name states (hub-2024-05-01.jsonl), if any."""
+    found = re.search(r"(\d{4}-\d{2}-\d{2})", Path(path).name)
+    return found[1] if found else None
+
+
+def triples(path: Path, context: SourceContext, known: dict[str, str] | None = None,
+            lines: dict[str, int] | None = None) -> Iterator[list[tuple[str, str, str]]]:
+    """The facts of a Hub dump, one list of (s, p, o) N-Triples terms per model, in file order.
+
+    Problems go to ``context``; ``lines``, when given, is filled with each model id's line.
+    """
+    reader = HubReader(path, context, lines)
+    facts = HubFacts(context, reader, known)
+    for model in reader.models():
+        context.count("models")
+        context.count("lineage references", len(model.bases))
+        yield facts.of(model)
+    reader.finish()
+
+
+def record_key(iri: str) -> str | None:
+    """The record key (Hub id) of a model or release this loader minted, else None."""
+    for kind in ("model", "release"):
+        prefix = f"{ns.BASE}{kind}/hub/"
+        if iri.startswith(prefix):
+            return iri[len(prefix):]
+    return None
+
+
+def snapshot(path: Path, context: SourceContext) -> Iterator[Quad]:
+    """The DCAT description of the dump (its date from the file name, else the file's date)."""
+    stated = snapshot_date(path)
+    return context.snapshot(stated, stated, [Path(path)])
+
+
+def known_ids(reconciler) -> dict[str, str]:
+    """Hub ids (casefolded) -> IRIs the rest of the graph already uses (from issue 4's reconciler)."""
+    return dict(getattr(reconciler, "_hf", None) or {})
+
+
+def read(path: Path, context: SourceContext) -> Iterator[Quad]:
+    """Stream the quads of a Hub dump (the registry's loader; see ``triples`` for bulk loading)."""
+    path = Path(path)
+    if not path.is_file():
+        context.problem(context.where(path, None), None, "a Hub snapshot is one JSONL file", "violation")
+        return
+    yield from snapshot(path, context)
+    graph = f"<{context.graph.value}>"
+    lines = (" ".join((s, p, o, graph, ".\n")) for facts in triples(path, context, known_ids(context.reconciler))
+             for s, p, o in facts)
+    yield from parse(TextStream(lines), format=RdfFormat.N_QUADS)
+
+
+def lines_of(path: Path, hub_ids: Iterable[str]) -> dict[str, int]:
+    """The line of each given Hub id in a dump (one pass over the file, ids only)."""
+    wanted, found = set(hub_ids), {}
+    pattern = re.compile(rb'"id"\s*:\s*"([^"]+)"')
+    with open(path, "rb") as f:
+        for number, raw in enumerate(f, 1):
+            match = pattern.search(raw)
+            if match and (hub_id := match[1].decode("utf-8", "replace")) in wanted:
+                found.setdefault(hub_id, number)
+    return found
+
+
