@@ -110,10 +110,16 @@ class Entailments:
     properties: dict[str, tuple[tuple[str, bool], ...]]
 
     @classmethod
-    def needed(cls, ontology: Path = paths.ONTOLOGY, consumers: Iterable[Path] | None = None) -> "Entailments":
-        """Entailments read from the ontology, kept when a stored query or a rule names the term."""
-        files = consumers if consumers is not None else [*paths.QUERIES.glob("*.rq"), *paths.RULES.rglob("*.rq")]
-        return _entailments(ontology, frozenset(used_terms(files)))
+    def needed(cls, ontology: Path = paths.ONTOLOGY, queries: Iterable[Path] | None = None) -> "Entailments":
+        """Entailments read from the ontology, kept when a stored query names the entailed aivc term.
+
+        Terms of the aligned vocabularies (prov:, schema:, org:...) link aivc to other data; no stored
+        query asks a bulk source for them. Rules are not run over bulk sources, and the SHACL
+        translation of aivc/scale_validation.py follows rdfs:subClassOf itself, as SHACL does.
+        """
+        files = queries if queries is not None else paths.QUERIES.glob("*.rq")
+        used = frozenset(t for t in used_terms(files) if t.startswith(ns.AIVC))
+        return _entailments(ontology, used)
 
     def of(self, s: str, p: str, o: str) -> list[tuple[str, str, str]]:
         if p == _RDF_TYPE:
@@ -180,7 +186,6 @@ class BulkRun:
     counts: dict[str, int] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     seconds: float = 0.0
-    locate: Callable[[str], str | None] = lambda iri: None
 
     def as_json(self, listed: int = 200) -> dict:
         return {"path": self.path, "counts": self.counts, "seconds": round(self.seconds, 3),
@@ -201,9 +206,8 @@ def load_source(store: Store, name: str, path: Path, report: Report = lambda p: 
                 entailments: Entailments | None = None) -> BulkRun:
     """Stream one source into ``store`` (its graph, its provenance, its entailments) by bulk loading.
 
-    The source's module must be bulk-capable: ``snapshot(path, context)`` (provenance quads),
-    ``triples(path, context, known, lines)`` (facts per record, filling ``lines`` with each record
-    key's line) and ``record_key(iri)``.
+    The source's module must be bulk-capable: ``snapshot(path, context)`` (provenance quads) and
+    ``triples(path, context, known)`` (the facts of each record, as N-Triples terms).
     """
     from loaders.source_records import SourceContext
     from .sources import source
@@ -219,17 +223,17 @@ def load_source(store: Store, name: str, path: Path, report: Report = lambda p: 
         run.problems.append(problem)
         report(problem)
 
-    context = SourceContext(src.dataset(), Path(path), None, collect)
+    path = Path(path).resolve()
+    context = SourceContext(src.dataset(), path, None, collect)
     graph, inferred = context.graph, inferred_graph(src.name)
     provenance = list(module.snapshot(path, context))
     provenance += _entailment_provenance(provenance, graph, inferred)
     known = known_hub_ids(store, exclude=[graph])
-    index: dict[str, int] = {}
     g, i = f"<{graph.value}>", f"<{inferred.value}>"
 
     def lines() -> Iterator[str]:
         yield serialize(provenance, format=RdfFormat.N_QUADS).decode("utf-8")
-        for facts in module.triples(path, context, known, index):
+        for facts in module.triples(path, context, known):
             stated = set(facts)
             out = [f"{s} {p} {o} {g} .\n" for s, p, o in facts]
             for s, p, o in facts:
@@ -240,8 +244,6 @@ def load_source(store: Store, name: str, path: Path, report: Report = lambda p: 
     run.counts = dict(sorted(context.counts.items()))
     run.counts["problems"] = len(run.problems)
     run.seconds = time.perf_counter() - started
-    file = context.relative(Path(path))
-    run.locate = lambda iri: f"{file}:{index[key]}" if (key := module.record_key(iri)) in index else None
     return run
 
 

@@ -183,7 +183,11 @@ def _print(result, fmt: Format, title: str | None = None) -> None:
         sys.stdout.write(serialize(result, format=RdfFormat.TURTLE).decode())
         return
     assert isinstance(result, QuerySolutions)
-    columns, rows = library.rows(result)
+    print_rows(*library.rows(result), fmt, title)
+
+
+def print_rows(columns: list[str], rows: list[dict], fmt: Format, title: str | None = None) -> None:
+    """Rows of plain values as a table, CSV, JSON or Markdown (shared by the commands that list things)."""
     frame = pd.DataFrame(rows, columns=columns, dtype=object)
     if fmt is Format.csv:
         sys.stdout.write(frame.to_csv(index=False))

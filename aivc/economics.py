@@ -100,18 +100,21 @@ def model_table(store: Store) -> pd.DataFrame:
 
 
 def modality_group(raw) -> str:
-    """A source's modality words as one of: language, vision, code, speech, multimodal, other, unknown."""
-    if raw is None or (isinstance(raw, float) and math.isnan(raw)) or not str(raw).strip():
+    """The modality words sources give (comma-separated) as one of: language, vision, code, speech,
+    multimodal (several of these, or said so), other, unknown."""
+    if raw is None or raw is pd.NA or (isinstance(raw, float) and math.isnan(raw)) or not str(raw).strip():
         return "unknown"
     words = {w.strip() for w in str(raw).lower().replace(";", ",").split(",") if w.strip()}
-    if len(words) > 1 or "multimodal" in words:
+    groups = {MODALITY_GROUPS.get(word, "other") for word in words}
+    if "multimodal" in groups or len(groups - {"other"}) > 1:
         return "multimodal"
-    word = next(iter(words))
-    for group, names in (("language", ("language", "text", "nlp")), ("vision", ("vision", "image", "video")),
-                         ("code", ("code",)), ("speech", ("speech", "audio"))):
-        if word in names:
-            return group
-    return "other"
+    return next(iter(groups - {"other"}), "other")
+
+
+MODALITY_GROUPS = {
+    "language": "language", "text": "language", "nlp": "language", "vision": "vision", "image": "vision",
+    "image generation": "vision", "video": "vision", "code": "code", "speech": "speech", "audio": "speech",
+    "multimodal": "multimodal"}
 
 
 # --- who open-sources: the logit -------------------------------------------------------------------

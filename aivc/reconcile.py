@@ -438,3 +438,92 @@ def _derived_provenance(snapshots, mappings: Mappings, licences: bool):
             document = NamedNode(source["url"])
             yield Quad(MAPPED_LICENCES_GRAPH, derived, document, prov)
             yield Quad(document, title, Literal(source["title"]), prov)
+
+
+# --- where the sources disagree ----------------------------------------------------------------------
+
+CONFLICT_FIELDS = ("tier", "licence", "date", "organization", "parameters")
+PARAMETER_TOLERANCE = 0.05     # parameter counts within 5% are the same size, rounded differently
+
+_CLAIMS = {
+    "tier": "GRAPH ?g { ?release aivc:accessTier ?t } ?t aivc:slug ?value .",
+    "licence": "GRAPH ?g { ?release aivc:licence ?l } ?l rdfs:label ?value .",
+    "date": "GRAPH ?g { ?release aivc:releaseDate ?d } BIND(STR(?d) AS ?value)",
+    "organization": "GRAPH ?g { ?release aivc:releasedBy ?o } ?o rdfs:label ?value .",
+    "parameters": """{ GRAPH ?g { ?release aivc:reportedParameterCount ?n } } UNION
+                     { ?release a aivc:CuratedRelease . GRAPH ?g { ?asset aivc:parameterCount ?n } }
+                     BIND(STR(?n) AS ?value)""",
+}
+
+
+@dataclass(frozen=True)
+class Claim:
+    asset: str
+    name: str
+    field: str
+    source: str
+    value: str
+    record: str
+
+    def row(self) -> dict:
+        return asdict(self)
+
+
+def _source_name(graph: str) -> str:
+    if graph.startswith(CURATED_PREFIX):
+        return "curated"
+    return source_of_graph(graph) or graph
+
+
+def claims(store: Store, field_: str) -> list[Claim]:
+    """Every source's claim on one field of an asset's release, with the record it was read from."""
+    prefix = f"PREFIX aivc: <{ns.AIVC}>\nPREFIX rdfs: <{ns.RDFS}>\n"
+    rows = store.query(prefix + f"""
+        SELECT DISTINCT ?asset ?name ?g ?value ?record WHERE {{
+          ?release aivc:releaseOf ?asset .
+          {_CLAIMS[field_]}
+          ?asset rdfs:label ?name .
+          OPTIONAL {{ ?release aivc:sourceRecord ?own }}
+          OPTIONAL {{ GRAPH <{ns.PROVENANCE_GRAPH.value}> {{ ?asset aivc:sourceRecord ?curated }} }}
+          BIND(COALESCE(?own, ?curated, "") AS ?record)
+        }}""", use_default_graph_as_union=True)
+    return [Claim(r["asset"].value, r["name"].value, field_, _source_name(r["g"].value), r["value"].value,
+                  r["record"].value) for r in rows]
+
+
+def _disagree(field_: str, values: list[str]) -> bool:
+    distinct = set(values)
+    if field_ == "date":      # '2023-07' and '2023-07-18' agree: compare at the precision both give
+        return any(not (a.startswith(b) or b.startswith(a)) for a in distinct for b in distinct)
+    if field_ == "parameters":
+        numbers = [float(v) for v in distinct]
+        return max(numbers) > min(numbers) * (1 + PARAMETER_TOLERANCE)
+    return len(distinct) > 1
+
+
+def conflicts(store: Store, fields: Sequence[str] = CONFLICT_FIELDS) -> list[Claim]:
+    """The claims on every (asset, field) where sources disagree, each with its source and record.
+
+    Tier, licence, date: the values differ (dates at the precision both give). Organization: two
+    sources name organizations none of which the other names. Parameters: the counts differ by
+    more than 5%. Nothing is overwritten: every source keeps its claim, this lists them side by side.
+    """
+    found: list[Claim] = []
+    for field_ in fields:
+        by_asset: dict[str, list[Claim]] = defaultdict(list)
+        for claim in claims(store, field_):
+            by_asset[claim.asset].append(claim)
+        for asset, group in by_asset.items():
+            per_source: dict[str, set[str]] = defaultdict(set)
+            for claim in group:
+                per_source[claim.source].add(claim.value)
+            if len(per_source) < 2:
+                continue
+            if field_ == "organization":
+                sets = list(per_source.values())
+                disputed = any(not (a & b) for a in sets for b in sets)
+            else:
+                disputed = _disagree(field_, [v for values in per_source.values() for v in values])
+            if disputed:
+                found += group
+    return sorted(set(found), key=lambda c: (c.name, c.asset, CONFLICT_FIELDS.index(c.field), c.source, c.value))

@@ -253,7 +253,7 @@ def replace_source(location: Path, name: str, path: Path, report: Report = lambd
     are dropped from the copy, the new snapshot is loaded and reconciled, reasoning and SHACL
     validation run again, and only a conforming copy is published. Returns (run, build info).
     """
-    from .build import count, governance_counts
+    from .build import check, count, governance_counts
     if name == CURATED:
         raise SourceError("the curated data is loaded by 'aivc build --data FOLDER', not by 'aivc load'")
     src = source(name)
@@ -272,7 +272,7 @@ def replace_source(location: Path, name: str, path: Path, report: Report = lambd
         step("reasoning")
         inferred = reasoning.reason(store)
         step("validating")
-        checked = validation.validate(store)
+        checked = check(store)
         if not checked.conforms:
             raise SourceLoadFailed(f"with this snapshot of {src.name} the graph does not conform to the shapes "
                                    f"({checked.count('violation')} violation(s)); the store was not changed", checked)

@@ -7,8 +7,9 @@ Per line: ``id`` (``owner/name``, the model's key), ``author``, ``createdAt`` (t
 ``license:TAG`` (the licence, by mappings/licences.yaml) and the base-model tags the Hub writes for
 a derived model: ``base_model:OWNER/NAME`` plus ``base_model:RELATION:OWNER/NAME`` with RELATION
 one of finetune, quantized, merge, adapter (cardData's ``base_model`` and ``base_model_relation``
-when the tags name none), and ``downloads`` (last 30 days). ``likes``, ``pipeline_tag``,
-``library_name`` and the rest of ``cardData`` are checked but not kept.
+when the tags name none). ``downloads`` and ``likes`` are checked (an absurd count is reported) but,
+like ``pipeline_tag``, ``library_name`` and the rest of ``cardData``, not kept: a 30-day download
+figure changes daily, and every fact per model costs a million quads at the Hub's scale.
 
 What a line becomes (the Hub is the only source that names its own models, so a model it mints
 carries its name and account directly; a model the graph already knows by its Hub id -- a curated
@@ -17,24 +18,22 @@ model with ``huggingface:`` -- keeps its IRI and gets the Hub's release and line
     model/hub/OWNER/NAME   a aivc:FineTunedModel (QuantizedModel, MergedModel, AdapterModel;
                            DerivedModel for a bare base_model tag; AIModel without a base)
                            rdfs:label, aivc:huggingFaceId "OWNER/NAME", aivc:developedBy org/hub/OWNER,
-                           aivc:fineTunedFrom (quantizedFrom, mergedFrom, adapterOf, derivedFrom) BASE,
-                           aivc:downloadCount
-    release/hub/OWNER/NAME a aivc:ReportedRelease ; aivc:releaseOf, aivc:releaseDate, aivc:accessTier,
-                           aivc:licence (or aivc:sourceLicenceValue for a tag no mapping knows),
-                           aivc:sourceAccessValue when the model is gated
+                           aivc:fineTunedFrom (quantizedFrom, mergedFrom, adapterOf, derivedFrom) BASE
+    release/hub/OWNER/NAME a aivc:ReportedRelease ; aivc:releaseOf, aivc:sourceRecord "FILE:LINE [ID]",
+                           aivc:releaseDate, aivc:accessTier with aivc:sourceAccessValue (the gated
+                           value), aivc:licence (aivc:sourceLicenceValue for a tag no mapping knows)
     org/hub/OWNER          a aivc:Organization ; rdfs:label, aivc:huggingFaceId (the account; the
                            Hub's metadata does not say whether a user or an organization owns it)
 
-The record key of every fact is the model's Hub id (``file [OWNER/NAME]``): per-model
-``aivc:sourceRecord`` triples are left out to keep a million-model graph small; ``lines`` maps ids
-to line numbers while the file is read.
+Each model's record (file, line, Hub id) is kept once, on its release; the model, the release and
+the model's lineage are all facts of that record.
 
 Bad lines are reported with file, line and field, and the rest loads: invalid UTF-8, truncated or
 non-object JSON, ids with spaces or non-ASCII letters (skipped, as is a repeated id), absurd counts
 and dates (the field is dropped). Licence tags and gating values that the mappings do not know are
 reported once each, with how many lines use them and the first line. References to models that
 are not in the file, cycles, licence drift and date order are properties of the graph, not of a
-line: the shapes find them (aivc/scale_validation.py), located by the ``lines`` index.
+line: the shapes find them (aivc/scale_validation.py), located through the release's record.
 
 ``read`` is the loader of the source registry (aivc/sources.py); ``triples`` streams the same facts
 as N-Triples terms for the bulk loader (aivc/bulk.py), which a million models need.
@@ -45,7 +44,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -81,7 +80,6 @@ GATED = {False: "false", True: "true", "auto": "auto", "manual": "manual"}
 _RDF_TYPE = f"<{ns.RDF}type>"
 _LABEL = f"<{ns.RDFS}label>"
 _XSD_DATE = f"<{ns.XSD}date>"
-_XSD_INTEGER = f"<{ns.XSD}integer>"
 
 
 def _t(name: str) -> str:
@@ -105,7 +103,6 @@ class HubModel:
     hub_id: str
     author: str | None
     created: str | None                      # YYYY-MM-DD
-    downloads: int | None
     gated: str | None                        # false | auto | manual, as the Hub writes it
     licence: str | None                      # the licence tag, e.g. apache-2.0
     bases: list[tuple[str | None, str]] = field(default_factory=list)   # (relation or None, base id)
@@ -118,10 +115,11 @@ class HubReader:
     gating values that no mapping knows) are reported once, with their count, by ``finish``.
     """
 
-    def __init__(self, path: Path, context: SourceContext, lines: dict[str, int] | None = None):
+    def __init__(self, path: Path, context: SourceContext):
         self.path, self.context = Path(path), context
-        self.lines: dict[str, int] = {} if lines is None else lines
+        self.lines: dict[str, int] = {}
         self._unmapped: dict[tuple[str, str], list[int]] = {}
+        self._days: dict[str, str | None] = {}
         self.skipped = 0
 
     def problem(self, line: int, key: str | None, field_: str | None, message: str,
@@ -165,14 +163,14 @@ class HubReader:
             self.problem(number, hub_id, "id", f"'{hub_id}' is listed again (first at line {first}); "
                                                "the line is skipped", "violation")
             return None
+        for key in ("downloads", "likes"):
+            self._check_count(number, hub_id, key, record.get(key))
         return HubModel(
             line=number, hub_id=hub_id,
             author=self._author(number, hub_id, record.get("author")),
             created=self._created(number, hub_id, record.get("createdAt")),
-            downloads=self._count(number, hub_id, "downloads", record.get("downloads")),
-            gated=self._gated(number, hub_id, record.get("gated", False)),
-            licence=self._licence(number, hub_id, record),
-            bases=self._bases(number, hub_id, record))
+            gated=self._gated(number, record.get("gated", False)),
+            **self._tags(number, hub_id, record))
 
     # --- fields -------------------------------------------------------------------------------
 
@@ -186,79 +184,77 @@ class HubReader:
         return owner
 
     def _created(self, number: int, hub_id: str, raw) -> str | None:
-        match = CREATED.fullmatch(raw) if isinstance(raw, str) else None
-        try:
-            day = dt.date(int(match[1]), int(match[2]), int(match[3])) if match else None
-        except ValueError:
-            day = None
-        if day is not None and EARLIEST <= day < LATEST:
-            return day.isoformat()
+        if isinstance(raw, str) and CREATED.fullmatch(raw):
+            day = self._days.get(raw[:10], False)
+            if day is False:
+                day = self._days[raw[:10]] = _day(raw[:10])
+            if day is not None:
+                return day
         if raw is not None:
             self.problem(number, hub_id, "createdAt", f"{_shown(raw)} is not a creation date "
                                                       "(e.g. 2023-07-18T16:08:04.000Z); the model has no release date")
         return None
 
-    def _count(self, number: int, hub_id: str, key: str, raw) -> int | None:
-        if raw is None:
-            return None
-        if isinstance(raw, int) and not isinstance(raw, bool) and 0 <= raw <= MAX_COUNT:
-            return raw
+    def _check_count(self, number: int, hub_id: str, key: str, raw) -> None:
+        if raw is None or isinstance(raw, int) and not isinstance(raw, bool) and 0 <= raw <= MAX_COUNT:
+            return
         self.problem(number, hub_id, key, f"{_shown(raw)} is not a count of {key} (a whole number from 0 to "
-                                          f"{MAX_COUNT:,}); left out")
-        return None
+                                          f"{MAX_COUNT:,})")
 
-    def _gated(self, number: int, hub_id: str, raw) -> str | None:
+    def _gated(self, number: int, raw) -> str | None:
         value = GATED.get(raw) if isinstance(raw, (bool, str)) else None
         if value is None:
-            self._unmapped_value(number, "gated", _shown(raw))
+            self.unmapped("gated", _shown(raw), number)
         return value
 
-    def _licence(self, number: int, hub_id: str, record: dict) -> str | None:
-        tags = record.get("tags") or []
-        for tag in tags if isinstance(tags, list) else []:
-            if isinstance(tag, str) and tag.startswith("license:"):
-                return tag[len("license:"):]
-        card = record.get("cardData")
-        value = card.get("license") if isinstance(card, dict) else None
-        if isinstance(value, list):
-            value = value[0] if value else None
-        return value if isinstance(value, str) and value.strip() else None
-
-    def _bases(self, number: int, hub_id: str, record: dict) -> list[tuple[str | None, str]]:
-        """(relation, base id) pairs: the qualified tags, and the bare tags no qualified tag names."""
+    def _tags(self, number: int, hub_id: str, record: dict) -> dict:
+        """The licence tag and the (relation, base id) pairs, in one pass over the tags: the
+        qualified base-model tags, then the bare ones that no qualified tag names; cardData's
+        license and base_model when the tags name none."""
         tags = record.get("tags")
         if tags is not None and not isinstance(tags, list):
             self.problem(number, hub_id, "tags", f"expected a list of tags, got {type(tags).__name__}; ignored")
-            tags = []
-        qualified: dict[str, str] = {}
-        bare: list[str] = []
-        for tag in tags or []:
-            if not isinstance(tag, str) or not tag.startswith("base_model:"):
+            tags = None
+        licence, qualified, bare = None, {}, []
+        for tag in tags or ():
+            if not isinstance(tag, str):
                 continue
-            parts = tag.split(":")
-            if len(parts) == 3 and parts[1] in RELATIONS:
-                qualified.setdefault(parts[2], parts[1])
-            elif len(parts) == 2:
-                bare.append(parts[1])
-            else:
-                self.problem(number, hub_id, "tags", f"'{tag}' is not a base-model tag aivc knows "
-                                                     f"(base_model:ID or base_model:{{{','.join(RELATIONS)}}}:ID)")
+            if tag.startswith("base_model:"):
+                parts = tag.split(":")
+                if len(parts) == 2:
+                    bare.append(parts[1])
+                elif len(parts) == 3 and parts[1] in RELATIONS:
+                    qualified.setdefault(parts[2], parts[1])
+                else:
+                    self.problem(number, hub_id, "tags", f"'{tag}' is not a base-model tag aivc knows "
+                                                         f"(base_model:ID or base_model:{{{','.join(RELATIONS)}}}:ID)")
+            elif licence is None and tag.startswith("license:"):
+                licence = tag[8:]
+        card = record.get("cardData")
+        if not isinstance(card, dict):
+            card = {}
+        if licence is None:
+            licence = card.get("license")
+            if isinstance(licence, list):
+                licence = licence[0] if licence else None
+            if not isinstance(licence, str) or not licence.strip():
+                licence = None
         if not qualified and not bare:
-            qualified, bare = self._card_bases(number, hub_id, record.get("cardData"))
+            qualified, bare = self._card_bases(number, hub_id, card)
         pairs = [(relation, base) for base, relation in qualified.items()]
         pairs += [(None, base) for base in dict.fromkeys(bare) if base not in qualified]
-        good = []
+        bases = []
         for relation, base in pairs:
             if HUB_ID.fullmatch(base):
-                good.append((relation, base))
+                bases.append((relation, base))
             else:
                 self.problem(number, hub_id, "tags", f"base model {_shown(base)} is not a Hub model id; "
                                                      "that reference is left out")
-        return good
+        return {"licence": licence, "bases": bases}
 
     def _card_bases(self, number: int, hub_id: str, card) -> tuple[dict[str, str], list[str]]:
         """cardData's base_model (one id or a list) and base_model_relation, when no tag names a base."""
-        if not isinstance(card, dict) or card.get("base_model") in (None, "", []):
+        if card.get("base_model") in (None, "", []):
             return {}, []
         named = card["base_model"]
         named = [named] if isinstance(named, str) else named
@@ -273,13 +269,10 @@ class HubReader:
                          f"{_shown(relation)} is not one of {', '.join(RELATIONS)}; the models are kept as bases")
         return {}, named
 
-    def _unmapped_value(self, number: int, field_: str, value: str) -> None:
-        seen = self._unmapped.setdefault((field_, value), [number, 0])
-        seen[1] += 1
-
     def unmapped(self, field_: str, value: str, number: int) -> None:
         """Count a value that the mappings do not know (reported once by ``finish``)."""
-        self._unmapped_value(number, field_, value)
+        seen = self._unmapped.setdefault((field_, value), [number, 0])
+        seen[1] += 1
 
     def finish(self) -> None:
         """Report each unknown value once, with how many lines carry it and the first of them."""
@@ -288,6 +281,15 @@ class HubReader:
             self.problem(first, None, field_, f"'{value}' is not a value {files[field_]} knows; kept as the "
                                               f"source's value ({count:,} line(s), the first here)")
         self._unmapped.clear()
+
+
+def _day(text: str) -> str | None:
+    """YYYY-MM-DD if it is a real day in the Hub's lifetime, else None."""
+    try:
+        day = dt.date(int(text[:4]), int(text[5:7]), int(text[8:10]))
+    except ValueError:
+        return None
+    return day.isoformat() if EARLIEST <= day < LATEST else None
 
 
 def _shown(raw) -> str:
@@ -305,6 +307,7 @@ class HubFacts:
 
     def __init__(self, context: SourceContext, reader: HubReader, known: dict[str, str] | None = None):
         self.context, self.reader = context, reader
+        self.file = context.relative(reader.path)
         self.known = known or {}
         self.accounts: set[str] = set()
         self._licences: dict[str, tuple[bool, str | None]] = {}
@@ -328,8 +331,6 @@ class HubFacts:
                 facts += self._account(model.author)
         for relation, base in model.bases:
             facts.append((m, _t(RELATIONS[relation][1] if relation else DERIVED[1]), f"<{self.iri(base)[0]}>"))
-        if model.downloads is not None:
-            facts.append((m, _t("downloadCount"), f'"{model.downloads}"^^{_XSD_INTEGER}'))
         return facts + self._release(model, m)
 
     def _account(self, author: str) -> list[tuple[str, str, str]]:
@@ -343,7 +344,8 @@ class HubFacts:
 
     def _release(self, model: HubModel, m: str) -> list[tuple[str, str, str]]:
         r = f"<{ns.BASE}release/hub/{model.hub_id}>"
-        facts = [(r, _RDF_TYPE, _t("ReportedRelease")), (r, _t("releaseOf"), m)]
+        facts = [(r, _RDF_TYPE, _t("ReportedRelease")), (r, _t("releaseOf"), m),
+                 (r, _t("sourceRecord"), literal(f"{self.file}:{model.line} [{model.hub_id}]"))]
         if model.created:
             facts.append((r, _t("releaseDate"), f'"{model.created}"^^{_XSD_DATE}'))
         if model.gated is not None:
@@ -352,8 +354,7 @@ class HubFacts:
                 self.reader.unmapped("gated", model.gated, model.line)
             if tier:
                 facts.append((r, _t("accessTier"), f"<{tier}>"))
-            if model.gated != "false":
-                facts.append((r, _t("sourceAccessValue"), literal(model.gated)))
+            facts.append((r, _t("sourceAccessValue"), literal(model.gated)))
         if model.licence:
             known, licence = self._licence(model.licence)
             if licence:
@@ -382,28 +383,17 @@ def snapshot_date(path: Path) -> str | None:
     return found[1] if found else None
 
 
-def triples(path: Path, context: SourceContext, known: dict[str, str] | None = None,
-            lines: dict[str, int] | None = None) -> Iterator[list[tuple[str, str, str]]]:
-    """The facts of a Hub dump, one list of (s, p, o) N-Triples terms per model, in file order.
-
-    Problems go to ``context``; ``lines``, when given, is filled with each model id's line.
-    """
-    reader = HubReader(path, context, lines)
+def triples(path: Path, context: SourceContext, known: dict[str, str] | None = None
+            ) -> Iterator[list[tuple[str, str, str]]]:
+    """The facts of a Hub dump, one list of (s, p, o) N-Triples terms per model, in file order;
+    problems go to ``context``."""
+    reader = HubReader(path, context)
     facts = HubFacts(context, reader, known)
     for model in reader.models():
         context.count("models")
         context.count("lineage references", len(model.bases))
         yield facts.of(model)
     reader.finish()
-
-
-def record_key(iri: str) -> str | None:
-    """The record key (Hub id) of a model or release this loader minted, else None."""
-    for kind in ("model", "release"):
-        prefix = f"{ns.BASE}{kind}/hub/"
-        if iri.startswith(prefix):
-            return iri[len(prefix):]
-    return None
 
 
 def snapshot(path: Path, context: SourceContext) -> Iterator[Quad]:
@@ -428,17 +418,3 @@ def read(path: Path, context: SourceContext) -> Iterator[Quad]:
     lines = (" ".join((s, p, o, graph, ".\n")) for facts in triples(path, context, known_ids(context.reconciler))
              for s, p, o in facts)
     yield from parse(TextStream(lines), format=RdfFormat.N_QUADS)
-
-
-def lines_of(path: Path, hub_ids: Iterable[str]) -> dict[str, int]:
-    """The line of each given Hub id in a dump (one pass over the file, ids only)."""
-    wanted, found = set(hub_ids), {}
-    pattern = re.compile(rb'"id"\s*:\s*"([^"]+)"')
-    with open(path, "rb") as f:
-        for number, raw in enumerate(f, 1):
-            match = pattern.search(raw)
-            if match and (hub_id := match[1].decode("utf-8", "replace")) in wanted:
-                found.setdefault(hub_id, number)
-    return found
-
-

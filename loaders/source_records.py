@@ -327,7 +327,7 @@ class SourceContext:
         for iri, spelling in self.reconciler.organizations(raw, self.name, str(where)):
             org = NamedNode(iri)
             orgs.append(org)
-            facts += [self.fact(org, RDF_TYPE, T("Organization")), self.fact(org, T("alias"), Literal(spelling)),
+            facts += [*self._typed(org, "Organization"), self.fact(org, T("alias"), Literal(spelling)),
                       self.fact(org, T("sourceRecord"), Literal(str(where)))]
         return list(dict.fromkeys(orgs)), facts
 
@@ -335,12 +335,17 @@ class SourceContext:
               hf_ids: Iterable[str] = (), cls: str | None = None) -> tuple[NamedNode, list[Quad]]:
         """The reconciled IRI of the asset a record describes, and the facts naming it."""
         iri = NamedNode(self.reconciler.asset(kind, name, self.name, str(where), [o.value for o in orgs], hf_ids))
-        facts = [self.fact(iri, RDF_TYPE, T(cls or KIND_CLASSES[kind])),
+        facts = [*self._typed(iri, cls or KIND_CLASSES[kind]),
                  self.fact(iri, T("alias"), Literal(name)),
                  self.fact(iri, T("sourceRecord"), Literal(str(where)))]
         facts += [self.fact(iri, T("huggingFaceId"), Literal(h)) for h in hf_ids]
         self.count(kind)
         return iri, facts
+
+    def _typed(self, node: NamedNode, cls: str) -> list[Quad]:
+        """The class of an entity, unless a curated record states what it is (the curated type stands,
+        and queries do not meet the same entity typed in several graphs)."""
+        return [] if self.reconciler.is_curated(node.value) else [self.fact(node, RDF_TYPE, T(cls))]
 
     def refer(self, subject: NamedNode, relations: dict[str, str], raw_names: Iterable[str], where: Location,
               field_: str, orgs: Iterable[NamedNode] = (), derived_class: str | None = None) -> None:
@@ -365,7 +370,7 @@ class SourceContext:
             kind = self.reconciler.entities[target].kind
             yield self.fact(ref.subject, T(ref.relations[kind]), NamedNode(target))
             if ref.derived_class and ref.relations[kind] not in ("dependsOn", "trainedOn"):
-                yield self.fact(ref.subject, RDF_TYPE, T(ref.derived_class))
+                yield from self._typed(ref.subject, ref.derived_class)
             self.count("resolved references")
         self._references.clear()
 

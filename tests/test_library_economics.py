@@ -109,9 +109,10 @@ def test_before_after_on_the_library_world(library_store):
         economics.before_after(library_store, window=40)
 
 
-@pytest.mark.parametrize("raw, group", [("text", "language"), ("Language", "language"), ("image", "vision"),
-                                        ("Language,Vision,Multimodal", "multimodal"), ("Speech", "speech"),
-                                        ("biology", "other"), (None, "unknown"), ("", "unknown")])
+@pytest.mark.parametrize("raw, group", [("text", "language"), ("language, text", "language"), ("image", "vision"),
+                                        ("language, vision", "multimodal"), ("multimodal", "multimodal"),
+                                        ("Speech", "speech"), ("biology", "other"), ("biology, language", "language"),
+                                        (None, "unknown"), ("", "unknown")])
 def test_modalities_are_grouped(raw, group):
     assert economics.modality_group(raw) == group
 

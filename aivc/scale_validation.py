@@ -1,0 +1,379 @@
+"""Validation at scale: the SHACL shapes of shapes/ translated into SPARQL that the store runs.
+
+pyshacl validates an in-memory rdflib copy of the graph, node by node: right for a curated build,
+hopeless for a million models (the copy alone takes minutes and gigabytes). Here each constraint of
+each shape becomes one SELECT over the store that returns the focus nodes violating it, so the work
+is done by the store's indexes, set at a time. shapes/*.ttl stay the single source of truth: no
+check is written twice, and a shape that uses a feature this translation does not know is refused
+with its name (``UnsupportedShape``) rather than skipped.
+
+The SHACL semantics kept: class targets and ``sh:class`` follow ``rdf:type/rdfs:subClassOf*`` (so
+entailed types need not be materialized); SHACL paths become SPARQL property paths; value-type and
+range constraints (``sh:datatype``, ``sh:nodeKind``, ``sh:pattern``, ``sh:in``, min/max...) become a
+condition on each value, and ``sh:or``/``sh:and``/``sh:not``/``sh:xone`` combine such conditions;
+``sh:minCount``/``sh:maxCount``/``sh:hasValue`` count per focus node; SHACL-SPARQL constraints run
+with the focus nodes joined in at the head of their WHERE clause (pre-binding ``$this``). The
+results are the same as pyshacl's on every example of tests/shapes/ (tests/test_scale_validation.py).
+
+``focus_graphs`` limits validation to the nodes that named graphs describe (subjects of their
+triples): after reloading one source, only its nodes are checked again.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+import rdflib
+from pyoxigraph import Store
+from rdflib.collection import Collection
+from rdflib.namespace import RDF, SH
+
+from . import ns
+from .validation import Report, Result, shapes_graph
+
+RDF_TYPE, SUBCLASS = f"<{ns.RDF}type>", f"<{ns.RDFS}subClassOf>"
+SEVERITIES = {SH.Violation: "violation", SH.Warning: "warning", SH.Info: "info"}
+COMPARISONS = {SH.minExclusive: ">", SH.minInclusive: ">=", SH.maxExclusive: "<", SH.maxInclusive: "<="}
+NODE_KINDS = {SH.IRI: "isIRI(?v)", SH.BlankNode: "isBlank(?v)", SH.Literal: "isLiteral(?v)",
+              SH.BlankNodeOrIRI: "!isLiteral(?v)", SH.BlankNodeOrLiteral: "!isIRI(?v)",
+              SH.IRIOrLiteral: "!isBlank(?v)"}
+# Parameters that belong to a constraint rather than being one.
+IGNORED = {RDF.type, SH.path, SH.message, SH.severity, SH.name, SH.description, SH.order, SH.group,
+           SH.flags, SH.deactivated, SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf,
+           SH.property, SH.sparql, SH.defaultValue, rdflib.RDFS.label, rdflib.RDFS.comment,
+           rdflib.URIRef(ns.SKOS + "definition")}
+
+
+class UnsupportedShape(ValueError):
+    """A shape uses a SHACL feature that this translation does not implement."""
+
+
+@dataclass(frozen=True)
+class Check:
+    """One constraint of one shape as a SELECT returning ?this (and ?value, ?path when known)."""
+
+    shape: str
+    component: str          # SHACL constraint component, e.g. MinCountConstraintComponent
+    severity: str
+    message: str
+    path: str | None        # the property shape's path, when it is one IRI
+    query: str
+
+    def __str__(self) -> str:
+        return f"{self.shape.rsplit('#', 1)[-1]} {self.component}" + (f" on {_local(self.path)}" if self.path else "")
+
+
+def _local(iri: str | None) -> str:
+    for prefix, base in ns.PREFIXES.items():
+        if iri and iri.startswith(base):
+            return f"{prefix}:{iri[len(base):]}"
+    return iri or ""
+
+
+# --- terms and paths ------------------------------------------------------------------------------------
+
+def term(node) -> str:
+    """An rdflib term in SPARQL syntax."""
+    return node.n3()
+
+
+def sparql_path(g: rdflib.Graph, node) -> str:
+    """A SHACL path as a SPARQL property path."""
+    if isinstance(node, rdflib.URIRef):
+        return term(node)
+    if (g.value(node, RDF.first) is not None) or node == RDF.nil:
+        return "(" + "/".join(sparql_path(g, step) for step in Collection(g, node)) + ")"
+    for predicate, template in ((SH.inversePath, "^({})"), (SH.zeroOrMorePath, "({})*"),
+                                (SH.oneOrMorePath, "({})+"), (SH.zeroOrOnePath, "({})?")):
+        if (inner := g.value(node, predicate)) is not None:
+            return template.format(sparql_path(g, inner))
+    if (choices := g.value(node, SH.alternativePath)) is not None:
+        return "(" + "|".join(sparql_path(g, c) for c in Collection(g, choices)) + ")"
+    raise UnsupportedShape(f"path {node} is not a SHACL path")
+
+
+def instance_of(variable: str, cls) -> str:
+    """SHACL instance: the node's type is the class or one of its subclasses."""
+    return f"?{variable} {RDF_TYPE}/{SUBCLASS}* {term(cls)}"
+
+
+# --- value conditions ------------------------------------------------------------------------------------
+
+def value_condition(g: rdflib.Graph, node, shape_name: str) -> list[tuple[str, str]]:
+    """(component, condition on ?v) for every value-level constraint of a shape node."""
+    conditions = []
+    for predicate, obj in g.predicate_objects(node):
+        if predicate in IGNORED or predicate in (SH.minCount, SH.maxCount, SH.hasValue):
+            continue
+        if predicate == SH["class"]:
+            conditions.append(("ClassConstraintComponent", f"EXISTS {{ {instance_of('v', obj)} }}"))
+        elif predicate == SH.datatype:
+            conditions.append(("DatatypeConstraintComponent", f"(isLiteral(?v) && datatype(?v) = {term(obj)})"))
+        elif predicate == SH.nodeKind:
+            conditions.append(("NodeKindConstraintComponent", NODE_KINDS[obj]))
+        elif predicate == SH.pattern:
+            flags = g.value(node, SH.flags)
+            flag_arg = f", {rdflib.Literal(str(flags)).n3()}" if flags else ""
+            conditions.append(("PatternConstraintComponent",
+                               f"(!isBlank(?v) && REGEX(STR(?v), {rdflib.Literal(str(obj)).n3()}{flag_arg}))"))
+        elif predicate in (SH.minLength, SH.maxLength):
+            op = ">=" if predicate == SH.minLength else "<="
+            name = "MinLength" if predicate == SH.minLength else "MaxLength"
+            conditions.append((f"{name}ConstraintComponent", f"(!isBlank(?v) && STRLEN(STR(?v)) {op} {int(obj)})"))
+        elif predicate in COMPARISONS:
+            name = str(predicate).rsplit("#", 1)[1]
+            conditions.append((f"{name[0].upper()}{name[1:]}ConstraintComponent",
+                               f"COALESCE(?v {COMPARISONS[predicate]} {term(obj)}, false)"))
+        elif predicate == SH["in"]:
+            members = ", ".join(term(m) for m in Collection(g, obj))
+            conditions.append(("InConstraintComponent", f"(?v IN ({members}))"))
+        elif predicate in (SH["or"], SH["and"], SH.xone):
+            members = [_conjunction(g, m, shape_name) for m in Collection(g, obj)]
+            if predicate == SH.xone:
+                expression = "(" + " + ".join(f"IF({m}, 1, 0)" for m in members) + ") = 1"
+            else:
+                expression = "(" + (" || " if predicate == SH["or"] else " && ").join(members) + ")"
+            name = {SH["or"]: "Or", SH["and"]: "And", SH.xone: "Xone"}[predicate]
+            conditions.append((f"{name}ConstraintComponent", expression))
+        elif predicate == SH["not"]:
+            conditions.append(("NotConstraintComponent", f"!{_conjunction(g, obj, shape_name)}"))
+        else:
+            raise UnsupportedShape(f"{shape_name}: {_local(str(predicate)) or predicate} is not supported "
+                                   "by the SPARQL translation of aivc/scale_validation.py")
+    return conditions
+
+
+def _conjunction(g: rdflib.Graph, node, shape_name: str) -> str:
+    """All value conditions of a (nested) shape, as one boolean expression."""
+    parts = [c for _, c in value_condition(g, node, shape_name)]
+    if any(g.value(node, p) is not None for p in (SH.property, SH.sparql, SH.minCount, SH.maxCount, SH.path)):
+        raise UnsupportedShape(f"{shape_name}: a shape inside sh:or/sh:and/sh:not/sh:xone may only constrain "
+                               "the value itself")
+    return "(" + (" && ".join(parts) or "true") + ")"
+
+
+# --- shapes -> checks ----------------------------------------------------------------------------------
+
+def targets(g: rdflib.Graph, shape) -> str | None:
+    """The focus nodes of a node shape as a group pattern binding ?this (None: the shape has none)."""
+    parts = [f"{{ SELECT DISTINCT ?this WHERE {{ {instance_of('this', c)} }} }}" for c in g.objects(shape, SH.targetClass)]
+    parts += [f"{{ VALUES ?this {{ {term(n)} }} }}" for n in g.objects(shape, SH.targetNode)]
+    parts += [f"{{ SELECT DISTINCT ?this WHERE {{ ?this {term(p)} ?o }} }}" for p in g.objects(shape, SH.targetSubjectsOf)]
+    parts += [f"{{ SELECT DISTINCT ?this WHERE {{ ?s {term(p)} ?this }} }}" for p in g.objects(shape, SH.targetObjectsOf)]
+    if (shape, RDF.type, rdflib.RDFS.Class) in g or (shape, RDF.type, rdflib.OWL.Class) in g:
+        raise UnsupportedShape(f"{shape}: implicit class targets are not supported")
+    return " UNION ".join(parts) if parts else None
+
+
+def _severity(g: rdflib.Graph, *nodes) -> str:
+    for node in nodes:
+        if (value := g.value(node, SH.severity)) is not None:
+            return SEVERITIES.get(value, "violation")
+    return "violation"
+
+
+def _message(g: rdflib.Graph, *nodes, default: str) -> str:
+    for node in nodes:
+        if (value := g.value(node, SH.message)) is not None:
+            return str(value)
+    return default
+
+
+def checks(g: rdflib.Graph | None = None) -> list[Check]:
+    """Every constraint of every active node shape, translated; raises UnsupportedShape."""
+    g = g if g is not None else shapes_graph()
+    out: list[Check] = []
+    for shape in sorted(set(g.subjects(RDF.type, SH.NodeShape)), key=str):
+        if g.value(shape, SH.deactivated) == rdflib.Literal(True):
+            continue
+        focus = targets(g, shape)
+        if focus is None:
+            continue
+        name = str(shape)
+        for constraint in g.objects(shape, SH.sparql):
+            out.append(_sparql_check(g, shape, None, constraint, focus))
+        for component, condition in value_condition(g, shape, name):
+            out.append(Check(name, component, _severity(g, shape), _message(g, shape, default=component), None,
+                             f"SELECT DISTINCT ?this ?value WHERE {{ {focus} BIND(?this AS ?value) "
+                             f"FILTER(!({condition.replace('?v', '?value')})) }}"))
+        for prop in g.objects(shape, SH.property):
+            if g.value(prop, SH.deactivated) == rdflib.Literal(True):
+                continue
+            out += _property_checks(g, shape, prop, focus)
+    return out
+
+
+def _property_checks(g: rdflib.Graph, shape, prop, focus: str) -> list[Check]:
+    name, path_node = str(shape), g.value(prop, SH.path)
+    path = sparql_path(g, path_node)
+    path_iri = str(path_node) if isinstance(path_node, rdflib.URIRef) else None
+    severity = _severity(g, prop, shape)
+    message = lambda default: _message(g, prop, default=default)  # noqa: E731
+    out = []
+    if (n := g.value(prop, SH.minCount)) is not None and int(n) > 0:
+        query = (f"SELECT ?this WHERE {{ {focus} FILTER NOT EXISTS {{ ?this {path} ?value }} }}" if int(n) == 1 else
+                 f"SELECT ?this WHERE {{ {{ SELECT ?this (COUNT(DISTINCT ?value) AS ?n) WHERE {{ {focus} "
+                 f"OPTIONAL {{ ?this {path} ?value }} }} GROUP BY ?this }} FILTER(?n < {int(n)}) }}")
+        out.append(Check(name, "MinCountConstraintComponent", severity, message(f"fewer than {n} values"),
+                         path_iri, query))
+    if (n := g.value(prop, SH.maxCount)) is not None:
+        out.append(Check(name, "MaxCountConstraintComponent", severity, message(f"more than {n} values"), path_iri,
+                         f"SELECT ?this WHERE {{ {{ SELECT ?this (COUNT(DISTINCT ?value) AS ?n) WHERE {{ {focus} "
+                         f"?this {path} ?value }} GROUP BY ?this }} FILTER(?n > {int(n)}) }}"))
+    for value in g.objects(prop, SH.hasValue):
+        out.append(Check(name, "HasValueConstraintComponent", severity, message(f"missing the value {value}"),
+                         path_iri, f"SELECT ?this WHERE {{ {focus} FILTER NOT EXISTS {{ ?this {path} {term(value)} }} }}"))
+    for component, condition in value_condition(g, prop, name):
+        out.append(Check(name, component, severity, message(component), path_iri,
+                         f"SELECT DISTINCT ?this ?value WHERE {{ {focus} ?this {path} ?value "
+                         f"FILTER(!({condition.replace('?v', '?value')})) }}"))
+    for constraint in g.objects(prop, SH.sparql):
+        out.append(_sparql_check(g, shape, prop, constraint, focus, path))
+    return out
+
+
+_WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
+_THIS = re.compile(r"\$this\b")
+
+
+def _sparql_check(g: rdflib.Graph, shape, prop, constraint, focus: str, path: str | None = None) -> Check:
+    """A SHACL-SPARQL constraint with the focus nodes joined in at the head of its WHERE group."""
+    name = str(shape)
+    if g.value(constraint, SH.deactivated) == rdflib.Literal(True):
+        return Check(name, "SPARQLConstraintComponent", "info", "deactivated", None, "")
+    select = g.value(constraint, SH.select)
+    if select is None:
+        raise UnsupportedShape(f"{name}: only sh:select SPARQL constraints are supported")
+    text = str(select)
+    for variable in ("$shapesGraph", "$currentShape"):
+        if variable in text:
+            raise UnsupportedShape(f"{name}: {variable} is not supported")
+    if "$PATH" in text:
+        if path is None:
+            raise UnsupportedShape(f"{name}: $PATH outside a property shape")
+        text = text.replace("$PATH", path)
+    text = _THIS.sub("?this", text)
+    where = _WHERE.search(text)
+    if where is None:
+        raise UnsupportedShape(f"{name}: a SPARQL constraint needs an explicit WHERE {{ ... }}")
+    text = f"{text[:where.end()]} {focus}\n{text[where.end():]}"
+    prefixes = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in _prefixes(g, constraint))
+    path_node = g.value(prop, SH.path) if prop is not None else None
+    return Check(name, "SPARQLConstraintComponent", _severity(g, constraint, prop, shape) if prop else
+                 _severity(g, constraint, shape), _message(g, constraint, default="SPARQL constraint"),
+                 str(path_node) if isinstance(path_node, rdflib.URIRef) else None, prefixes + text)
+
+
+def _prefixes(g: rdflib.Graph, constraint) -> list[tuple[str, str]]:
+    found = []
+    for ontology in g.objects(constraint, SH.prefixes):
+        for declaration in g.objects(ontology, SH.declare):
+            found.append((str(g.value(declaration, SH.prefix)), str(g.value(declaration, SH.namespace))))
+    return found
+
+
+# --- running -------------------------------------------------------------------------------------------
+
+@lru_cache(maxsize=1)
+def _default_checks() -> tuple[Check, ...]:
+    return tuple(c for c in checks() if c.query)
+
+
+def restrict(check: Check, graphs: Sequence[str]) -> str:
+    """The check's query with its focus nodes limited to subjects of the given named graphs."""
+    values = " ".join(f"<{g}>" for g in graphs)
+    guard = f"FILTER EXISTS {{ VALUES ?focusGraph {{ {values} }} GRAPH ?focusGraph {{ ?this ?focusP ?focusO }} }}"
+    where = _WHERE.search(check.query)
+    return f"{check.query[:where.end()]} {guard} {check.query[where.end():]}"
+
+
+@dataclass(frozen=True)
+class ScaleReport(Report):
+    """A validation report with how long each check took (seconds, by check)."""
+
+    timings: tuple[tuple[str, float, int], ...] = ()
+
+
+def validate(store: Store, shapes: Iterable[Check] | None = None, focus_graphs: Sequence[str] = (),
+             locate: bool = True, step: Callable[[str], None] = lambda s: None) -> ScaleReport:
+    """Run the translated shapes on ``store`` (union of its graphs); results located by source record."""
+    results: list[Result] = []
+    timings = []
+    for check in (list(shapes) if shapes is not None else _default_checks()):
+        step(str(check))
+        started = time.perf_counter()
+        query = restrict(check, focus_graphs) if focus_graphs else check.query
+        rows = store.query(query, use_default_graph_as_union=True)
+        found = 0
+        for row in rows:
+            focus, value, path = row["this"], _get(row, "value"), _get(row, "path")
+            results.append(Result(severity=check.severity, focus=focus.value,
+                                  path=path.value if path is not None else check.path,
+                                  component=check.component, message=_fill(check.message, row),
+                                  value=value.value if value is not None else None, location=None))
+            found += 1
+        timings.append((str(check), round(time.perf_counter() - started, 3), found))
+    if locate and results:
+        where = locations(store, {r.focus for r in results})
+        results = [Result(**{**r.__dict__, "location": where.get(r.focus)}) for r in results]
+    unique = sorted(set(results), key=lambda r: (r.location or "", r.focus, r.path or "", r.component, r.value or ""))
+    return ScaleReport(tuple(unique), tuple(timings))
+
+
+def _get(row, name: str):
+    try:
+        return row[name]
+    except (KeyError, IndexError):
+        return None
+
+
+_PLACEHOLDER = re.compile(r"\{[?$](\w+)\}")
+
+
+def _fill(message: str, row) -> str:
+    """SHACL message templates: {?var} and {$this} replaced by the row's values."""
+    def value(match):
+        found = _get(row, "this" if match[1] == "this" else match[1])
+        return found.value if found is not None else match[0]
+    return _PLACEHOLDER.sub(value, message)
+
+
+def locations(store: Store, focus: Iterable[str], chunk: int = 2000) -> dict[str, str]:
+    """focus IRI -> the source record (file:line) it was read from: its own, its release's (a
+    model), or its asset's (a release); the first one in order when there are several."""
+    found: dict[str, str] = {}
+    nodes = sorted(f for f in focus if f.startswith("http"))
+    record, release_of = f"<{ns.AIVC}sourceRecord>", f"<{ns.AIVC}releaseOf>"
+    for i in range(0, len(nodes), chunk):
+        values = " ".join(f"<{n}>" for n in nodes[i:i + chunk])
+        rows = store.query(f"""SELECT ?f (MIN(STR(?r)) AS ?record) WHERE {{
+              VALUES ?f {{ {values} }}
+              {{ ?f {record} ?r }} UNION {{ ?release {release_of} ?f ; {record} ?r }} UNION {{ ?f {release_of}/{record} ?r }}
+            }} GROUP BY ?f""", use_default_graph_as_union=True)
+        for row in rows:
+            if row["record"] is not None:
+                found[row["f"].value] = row["record"].value
+    return found
+
+
+def counts(report: Report) -> dict[tuple[str, str, str], int]:
+    """How many results per (severity, shape check message, component)."""
+    tally: dict[tuple[str, str, str], int] = {}
+    for r in report.results:
+        key = (r.severity, r.component, re.sub(r"\s+", " ", r.message)[:120])
+        tally[key] = tally.get(key, 0) + 1
+    return dict(sorted(tally.items()))
+
+
+def lineage_checks() -> list[Check]:
+    """The checks that matter for lineage: every constraint of the shapes that constrain derivedFrom
+    or the relation of a release to its model's base (dangling base, cycles, date order, licence
+    inheritance), plus the model shapes themselves."""
+    lineage = f"{ns.AIVC}derivedFrom"
+    return [c for c in _default_checks() if lineage in c.query or "DerivedModel" in c.shape
+            or c.shape.endswith(("#AIModelShape",))]
+
