@@ -13,7 +13,7 @@ from pathlib import Path
 
 from pyoxigraph import RdfFormat, Store
 
-from . import ns, paths, reasoning, store as stores, validation
+from . import ns, paths, queries, reasoning, store as stores, validation
 from .problems import Problem
 from loaders.curated import read_curated
 
@@ -54,6 +54,7 @@ def populate(store: Store, data: Path | None = paths.DATA, report=None) -> list[
     problems found in the data."""
     problems: list[Problem] = []
     load_ontology(store)
+    store.extend(queries.library_quads())   # the stored questions, listed by any endpoint serving the graph
     if data is not None:
         store.extend(list(read_curated(data, report or problems.append)))
     return problems

@@ -53,8 +53,37 @@ def _open(store: Optional[Path]):
         _fail(str(missing))
 
 
+AllowServiceOption = Annotated[list[str], typer.Option(
+    "--allow-service", metavar="HOST[:PORT]",
+    help="Let SERVICE clauses call this host (repeatable); without it a query with SERVICE is refused.")]
+
+
+def _show(text: str, store: Optional[Path], allow_service: list[str], fmt: "Format", title: str | None = None) -> None:
+    """Run a query where `aivc --endpoint` points (else the embedded store) and print its answer."""
+    from . import remote
+    from .server.guard import Refused, syntax_message
+    try:
+        _print(remote.answer(text, lambda: _open(store), tuple(allow_service)), fmt, title=title)
+    except SyntaxError as bad:
+        _fail(f"not a valid SPARQL query: {syntax_message(text, bad)}", 2)
+    except Refused as refused:
+        _fail(str(refused), 2)
+    except remote.RemoteError as failed:
+        _fail(str(failed))
+    except (OSError, RuntimeError) as failed:     # e.g. an allowed SERVICE that cannot be reached
+        _fail(f"the query failed: {failed}")
+
+
 @app.callback()
-def main(version: Annotated[bool, typer.Option("--version", help="Show the version and exit.")] = False) -> None:
+def main(version: Annotated[bool, typer.Option("--version", help="Show the version and exit.")] = False,
+         endpoint: Annotated[Optional[str], typer.Option(
+             "--endpoint", envvar="AIVC_ENDPOINT", metavar="URL",
+             help="Run 'query' and 'sparql' on this SPARQL 1.1 endpoint instead of the embedded store "
+                  "(the same stored queries, unchanged).")] = None,
+         timeout: Annotated[float, typer.Option(
+             "--timeout", min=0.1, help="Seconds to wait for the --endpoint before giving up.")] = 60.0) -> None:
+    from . import remote
+    remote.TARGET.endpoint, remote.TARGET.timeout = endpoint, timeout
     if version:
         out.print(f"aivc {__version__}")
         raise typer.Exit()
@@ -142,21 +171,21 @@ def _parse_params(pairs: list[str]) -> dict[str, str]:
 def query(name: Annotated[str, typer.Argument(help="Name of a stored query (see 'aivc queries').")],
           param: Annotated[list[str], typer.Option("--param", "-p", help="NAME=VALUE, repeatable.")] = [],
           fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
-          store: StoreOption = None) -> None:
+          store: StoreOption = None, allow_service: AllowServiceOption = []) -> None:
     """Run a stored question; parameters are bound as RDF terms, never pasted into the query."""
     try:
         stored = library.get(name)
         text = stored.bound_text(_parse_params(param))
     except library.QueryError as bad:
         _fail(str(bad), 2)
-    _print(library.run(_open(store), text), fmt, title=stored.summary)
+    _show(text, store, allow_service, fmt, title=stored.summary)
 
 
 @app.command()
 def sparql(text: Annotated[Optional[str], typer.Argument(help="A SPARQL 1.1 query.")] = None,
            file: Annotated[Optional[Path], typer.Option("--file", "-f", help="Read the query from a file.")] = None,
            fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
-           store: StoreOption = None) -> None:
+           store: StoreOption = None, allow_service: AllowServiceOption = []) -> None:
     """Run any SPARQL 1.1 query (SELECT, ASK, CONSTRUCT, DESCRIBE) against the store.
 
     The default graph is the union of all named graphs; use GRAPH ?g { ... } to see provenance.
@@ -167,11 +196,7 @@ def sparql(text: Annotated[Optional[str], typer.Argument(help="A SPARQL 1.1 quer
         if not file.is_file():
             _fail(f"{file}: no such file", 2)
         text = file.read_text(encoding="utf-8")
-    try:
-        result = library.run(_open(store), text)
-    except SyntaxError as bad:
-        _fail(f"not a valid SPARQL query: {bad}", 2)
-    _print(result, fmt)
+    _show(text, store, allow_service, fmt)
 
 
 def _print(result, fmt: Format, title: str | None = None) -> None:

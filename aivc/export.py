@@ -21,7 +21,7 @@ from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Quad, RdfFor
 
 from . import ns
 from .description import Distribution, describe, statistics
-from .linked_data import PREFIXES, compact, context, context_bytes
+from .linked_data import TURTLE_PREFIXES, compact, context, context_bytes
 
 RDF_TYPE = ns.RDF + "type"
 XSD_STRING = ns.XSD + "string"
@@ -137,10 +137,10 @@ def write(store: Store, fmt: ExportFormat, output: BinaryIO) -> None:
         for chunk in jsonld_chunks(_store_graphs(store)):
             output.write(chunk.encode())
     elif fmt.keeps_graphs:
-        serialize(store, output, fmt.rdf_format, prefixes=PREFIXES if fmt.name == "trig" else None)
+        serialize(store, output, fmt.rdf_format, prefixes=TURTLE_PREFIXES if fmt.name == "trig" else None)
     else:
         serialize(merged_triples(store), output, fmt.rdf_format,
-                  prefixes=PREFIXES if fmt.name == "turtle" else None)
+                  prefixes=TURTLE_PREFIXES if fmt.name == "turtle" else None)
 
 
 @dataclass(frozen=True)
@@ -174,7 +174,7 @@ def export(store: Store, fmt: ExportFormat, path: Path, *, built_at: str | None,
                         sha256=sha256(path), url=f"{base_url.rstrip('/')}/{path.name}" if base_url else None)
     description = path.with_name(path.name.rsplit(".", 1)[0] + ".void.ttl")
     description.write_bytes(serialize(describe(statistics(store), built_at=built_at, distributions=[dist]),
-                                      format=RdfFormat.TURTLE, prefixes=PREFIXES))
+                                      format=RdfFormat.TURTLE, prefixes=TURTLE_PREFIXES))
     context_file = None
     if fmt.rdf_format is None:
         context_file = path.with_name("context.jsonld")

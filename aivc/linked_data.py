@@ -32,6 +32,9 @@ PREFIXES = {
     "pav": PAV, "sssom": SSSOM, "semapv": SEMAPV, "wd": WD, "wdt": WDT, "ror": ROR,
 }
 
+# Turtle must escape '/' in a local name (aivcr:model\/x), so there resources read better in full.
+TURTLE_PREFIXES = {k: v for k, v in PREFIXES.items() if k != "aivcr"}
+
 
 def context() -> dict:
     """The JSON-LD context: every prefix above, so compact IRIs such as aivc:AIModel expand."""

@@ -145,23 +145,21 @@ class Mappings:
     def _openness(self) -> dict:
         return self._read("openness.yaml")
 
-    def dimensions(self, source: str) -> dict[str, str]:
-        """The source's dimension keys (as written) -> openness dimension IRIs."""
+    def dimensions(self, source: str) -> dict[str, tuple[str, str]]:
+        """The source's dimension keys (as written) -> (slug, IRI) of openness dimensions."""
         known = vocab.slugs("OpennessDimension")
         table = self._openness[source]["dimensions"]
         for key, slug in table.items():
             if slug not in known:
                 raise MappingError(f"openness.yaml {source}: '{slug}' is not an openness dimension")
-        return {key: known[slug] for key, slug in table.items()}
+        return {key: (slug, known[slug]) for key, slug in table.items()}
 
-    def grade(self, source: str, value) -> tuple[bool, str | None]:
-        """(known, grade IRI) for a source's grade string."""
+    def grade(self, source: str, value) -> tuple[str, str] | None:
+        """(slug, IRI) of the openness grade for a source's grade string; None when unknown."""
         known = vocab.slugs("OpennessGrade")
         table = self._keyed(self._openness[source]["grades"], f"openness.yaml {source} grades")
-        key = name_key(value)
-        if key not in table:
-            return False, None
-        return True, known[table[key]]
+        slug = table.get(name_key(value))
+        return (slug, known[slug]) if slug else None
 
     # --- organizations, countries, indicators ---------------------------------------------------
 

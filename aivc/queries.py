@@ -199,3 +199,37 @@ def python_value(term):
             return term.value == "true"
         return term.value
     return term.value
+
+
+SHACL_EXECUTABLES = {"SELECT": ("SPARQLSelectExecutable", "select"), "ASK": ("SPARQLAskExecutable", "ask"),
+                     "CONSTRUCT": ("SPARQLConstructExecutable", "construct"),
+                     "DESCRIBE": ("SPARQLDescribeExecutable", "describe")}   # SHACL 1.2 draft, as sib-swiss uses
+
+
+def library_quads(folder: Path = paths.QUERIES):
+    """The stored queries as ``sh:SPARQLExecutable`` resources in the query-library graph.
+
+    As in sib-swiss/sparql-examples: the query text (without its ``#+`` header) under sh:select /
+    sh:ask / sh:construct, the summary as rdfs:label, the description as rdfs:comment, the tags as
+    schema:keywords, so an endpoint serving the graph (or a remote store it is pushed to) lists them.
+    """
+    from pyoxigraph import Quad
+
+    from .server.guard import query_form
+
+    def quad(s, p, o):
+        return Quad(s, NamedNode(p), o, ns.QUERY_LIBRARY_GRAPH)
+
+    for q in library(folder).values():
+        text = "\n".join(line for line in q.text.splitlines() if not line.startswith("#+")).strip() + "\n"
+        cls, prop = SHACL_EXECUTABLES.get(query_form(text) or "SELECT", SHACL_EXECUTABLES["SELECT"])
+        node = ns.resource("query", q.name)
+        yield quad(node, ns.RDF + "type", NamedNode(ns.SH + "SPARQLExecutable"))
+        yield quad(node, ns.RDF + "type", NamedNode(ns.SH + cls))
+        yield quad(node, ns.SH + prop, Literal(text))
+        yield quad(node, ns.DCTERMS + "identifier", Literal(q.name))
+        yield quad(node, ns.RDFS + "label", Literal(q.summary))
+        if q.description:
+            yield quad(node, ns.RDFS + "comment", Literal(q.description))
+        for tag in q.tags:
+            yield quad(node, ns.SCHEMA + "keywords", Literal(str(tag)))

@@ -133,7 +133,7 @@ def asset(record: LocatedDict, file: Path, fields: dict[str, set[str]] | None, c
         access=context.parsed(at("access"), "access", words, data.get("access")),
         licence=context.parsed(at("license"), "license", words, data.get("license")),
         parameters=context.parsed(at("size"), "size", lambda r: number(value_of(r)), data.get("size"))
-        if kind == "model" else None)
+        if kind == "model" else None, at=at)
     dependencies = context.parsed(at("dependencies"), "dependencies", names, data.get("dependencies"))
     context.refer(node, RELATIONS[kind], dependencies or [], at("dependencies"), "dependencies", orgs)
 

@@ -96,10 +96,10 @@ def project(file: Path, dimensions: dict[str, str], context: SourceContext) -> I
     node, facts = context.asset("model", name, where, orgs, huggingface_ids(link))
     yield from facts
     grades = {}
-    for key, dimension in dimensions.items():
-        grade, quads = assessment(node, key, dimension, data.get(key), Location(where.file, lines.get(key, where.line), name),
-                                  context)
-        grades[dimension.rsplit("#", 1)[1]] = (key, grade)
+    for key, (slug, dimension) in dimensions.items():
+        grade, quads = assessment(node, key, slug, dimension, data.get(key),
+                                  Location(where.file, lines.get(key, where.line), name), context)
+        grades[slug] = (key, grade)
         yield from quads
     licence = context.parsed(where, "project.license", words, parts["project"].get("license"))
     yield from context.release(node, where, kind="model", orgs=orgs, access=tier(grades, context), licence=licence)
@@ -108,7 +108,7 @@ def project(file: Path, dimensions: dict[str, str], context: SourceContext) -> I
     context.refer(node, {"dataset": "trainedOn"}, base_names(parts["project"].get("rlbase")), where, "project.rlbase")
 
 
-def assessment(node: NamedNode, key: str, dimension: str, raw, where: Location, context: SourceContext
+def assessment(node: NamedNode, key: str, slug: str, dimension: str, raw, where: Location, context: SourceContext
                ) -> tuple[str | None, list[Quad]]:
     """One dimension's grade as an aivc:OpennessAssessment; (grade slug, quads)."""
     if raw is None:
@@ -119,22 +119,22 @@ def assessment(node: NamedNode, key: str, dimension: str, raw, where: Location, 
     if entry is None or not entry.get("class"):
         context.problem(where, key, f"expected {{class: open | partial | closed, link, notes}}, got {raw!r}")
         return None, []
-    known, grade = context.mappings.grade("eosai", entry["class"])
-    if not known:
+    grade = context.mappings.grade("eosai", entry["class"])
+    if grade is None:
         context.problem(where, f"{key}.class", f"'{entry['class']}' is not a grade (open, partial, closed)")
         return None, []
-    iri = assessment_iri("eosai", where.key or "", dimension.rsplit("#", 1)[1])
+    iri = assessment_iri("eosai", where.key or "", slug)
     quads = [context.fact(iri, NamedNode(ns.RDF + "type"), T("OpennessAssessment")),
              context.fact(iri, T("assessmentOf"), node),
              context.fact(iri, T("opennessDimension"), NamedNode(dimension)),
-             context.fact(iri, T("opennessGrade"), NamedNode(grade)),
+             context.fact(iri, T("opennessGrade"), NamedNode(grade[1])),
              context.fact(iri, T("sourceRecord"), Literal(str(where)))]
     if isinstance(entry.get("notes"), str) and entry["notes"].strip() and not is_unknown(entry["notes"]):
         quads.append(context.fact(iri, NamedNode(ns.RDFS + "comment"), Literal(" ".join(entry["notes"].split()))))
     link = entry.get("link")
     if isinstance(link, str) and re.match(r"^https?://\S+$", link.strip()):
         quads.append(context.fact(iri, NamedNode(ns.RDFS + "seeAlso"), NamedNode(link.strip())))
-    return grade.rsplit("#", 1)[1], quads
+    return grade[0], quads
 
 
 def tier(grades: dict[str, tuple[str, str | None]], context: SourceContext) -> tuple[str | None, str]:

@@ -134,19 +134,19 @@ def model_row(row: dict[str, str], where: Location, context: SourceContext,
 def code_openness(node: NamedNode, row: dict[str, str], where: Location, context: SourceContext) -> Iterator[Quad]:
     """Training and inference code accessibility as graded openness dimensions."""
     T = ns.term
-    for column, dimension in context.mappings.dimensions("epoch").items():
+    for column, (slug, dimension) in context.mappings.dimensions("epoch").items():
         value = row.get(column)
         if not value:
             continue
-        known, grade = context.mappings.grade("epoch", value)
-        if not known:
+        grade = context.mappings.grade("epoch", value)
+        if grade is None:
             context.problem(where, column, f"'{value}' is not a grade mappings/openness.yaml knows; ignored")
             continue
-        assessment = assessment_iri("epoch", where.key or "", dimension.rsplit("#", 1)[1])
+        assessment = assessment_iri("epoch", where.key or "", slug)
         yield context.fact(assessment, NamedNode(ns.RDF + "type"), T("OpennessAssessment"))
         yield context.fact(assessment, T("assessmentOf"), node)
         yield context.fact(assessment, T("opennessDimension"), NamedNode(dimension))
-        yield context.fact(assessment, T("opennessGrade"), NamedNode(grade))
+        yield context.fact(assessment, T("opennessGrade"), NamedNode(grade[1]))
         yield context.fact(assessment, NamedNode(ns.RDFS + "comment"), Literal(f"{column}: {value}"))
         yield context.fact(assessment, T("sourceRecord"), Literal(str(where)))
 

@@ -254,6 +254,9 @@ class SourceContext:
     # --- locations and problems -----------------------------------------------------------------
 
     def relative(self, file: Path) -> str:
+        """A file's name as problems and records show it: relative to the snapshot's parent folder."""
+        if Path(file) == self.root:
+            return self.root.name
         try:
             return f"{self.root.name}/{Path(file).relative_to(self.root).as_posix()}"
         except ValueError:
@@ -377,14 +380,16 @@ class SourceContext:
     # --- reported releases ----------------------------------------------------------------------
 
     def release(self, asset: NamedNode, where: Location, *, kind: str, orgs: Iterable[NamedNode] = (),
-                released=None, access=None, licence=None, parameters=None, extra: Iterable[tuple] = ()
-                ) -> Iterator[Quad]:
+                released=None, access=None, licence=None, parameters=None, extra: Iterable[tuple] = (),
+                at: Callable[[str], Location] | None = None) -> Iterator[Quad]:
         """The source's claims about an asset's release, as an aivc:ReportedRelease of its own.
 
         ``access`` and ``licence`` are the source's raw values: they are mapped by
         mappings/access-tiers.yaml and mappings/licences.yaml and kept beside the mapped value;
-        an unmapped value is reported. ``released`` is a date Literal, ``parameters`` a number.
+        an unmapped value is reported (at ``at(field)`` when the loader knows each field's line).
+        ``released`` is a date Literal, ``parameters`` a number.
         """
+        at = at or (lambda field_: where)
         slug = slugify(where.key or asset.value.rsplit("/", 1)[-1])
         unique, n = slug, 1
         while unique in self._release_slugs:
@@ -400,9 +405,9 @@ class SourceContext:
         if released is not None:
             yield self.fact(node, T("releaseDate"), released)
         if access is not None:
-            yield from self._access(node, kind, access, where)
+            yield from self._access(node, kind, access, at("access"))
         if licence is not None:
-            yield from self._licence(node, licence, where)
+            yield from self._licence(node, licence, at("license"))
         if parameters is not None:
             yield self.fact(node, T("reportedParameterCount"), integer_literal(parameters))
         for predicate, obj in extra:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from pyoxigraph import Store
 
+from .. import paths
 from . import entities, site
 from .figures import FIGURES, Answer, Context, Drawing, Figure, answer, names, read_schemes
 
@@ -62,7 +63,7 @@ def show(figure: Figure, got: Answer, ctx: Context) -> Shown:
 
 
 def make_report(store: Store, out: Path, *, info: dict | None = None, figures: Sequence[Figure] = FIGURES,
-                step: Callable[[str], None] = lambda s: None) -> ReportResult:
+                queries: Path = paths.QUERIES, step: Callable[[str], None] = lambda s: None) -> ReportResult:
     """Query the graph for every figure, draw them, write the entity pages, and publish the site at ``out``."""
     site.check_output(out)
     step("reading the concept schemes")
@@ -72,7 +73,7 @@ def make_report(store: Store, out: Path, *, info: dict | None = None, figures: S
     models: set[str] = set()
     for figure in figures:
         step(f"asking {figure.source}")
-        answers[figure.id] = got = answer(store, figure)
+        answers[figure.id] = got = answer(store, figure, queries)
         if not got.empty:
             shown_firms, shown_models = names(figure, got.frame)
             firms |= shown_firms

@@ -15,13 +15,18 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import pandas as pd
+from pathlib import Path
+
 from pyoxigraph import Store
 
-from .. import ns, queries as library
+from .. import ns, paths, queries as library
 from . import svg
 
-# Purple (closed) to green (open): an ordered, colour-blind-safe ramp (ColorBrewer PRGn).
-GRADIENT = ["#762a83", "#9970ab", "#c2a5cf", "#a6dba0", "#5aae61", "#1b7837"]
+# Purple (closed) to green (open), from ColorBrewer's colour-blind-safe PRGn: green starts where the
+# weights can be downloaded (tier downloadable weights; governance type open platform).
+RAMPS = {6: ["#40004b", "#762a83", "#9970ab", "#c2a5cf", "#5aae61", "#1b7837"],
+         5: ["#762a83", "#c2a5cf", "#a6dba0", "#5aae61", "#1b7837"]}
+GRADIENT = RAMPS[6]
 GRADES = {"open": "#1b7837", "partial": "#dfc27d", "closed": "#762a83"}
 NEUTRAL, MISSING, DRIFT = "#4b6584", "#d1d5db", "#e67e22"
 MAX_ROWS = 30          # rows of a chart; the CSV always holds every row
@@ -60,8 +65,8 @@ class Context:
         slugs = [c.slug for c in ordered]
         if slug not in slugs:
             return MISSING
-        position = slugs.index(slug) / max(1, len(slugs) - 1)
-        return GRADIENT[round(position * (len(GRADIENT) - 1))]
+        ramp = RAMPS.get(len(slugs), GRADIENT)
+        return ramp[round(slugs.index(slug) / max(1, len(slugs) - 1) * (len(ramp) - 1))]
 
 
 @dataclass
@@ -80,14 +85,18 @@ class Figure:
     draw: Callable[[pd.DataFrame, Context, str], Drawing]
     needs: tuple[str, ...]
     query: str = ""                     # stored query name (queries/NAME.rq)
-    analysis: str = ""                  # or "module:function(store) -> DataFrame", for fitted models
+    params: tuple[tuple[str, str], ...] = ()   # its parameter values, bound as RDF terms
+    analysis: str | Callable[[Store], pd.DataFrame] = ""   # or "module:function": store -> DataFrame
     firms: tuple[str, ...] = ()         # columns holding firm names
     models: tuple[str, ...] = ()        # columns holding model names
     model_lists: tuple[str, ...] = ()   # columns holding model names joined by LIST_SEPARATOR
+    firm_lists: tuple[str, ...] = ()    # columns holding firm names joined by LIST_SEPARATOR
     empty: str = "The query returned no rows for this graph."
 
     @property
     def source(self) -> str:
+        if callable(self.analysis):
+            return f"{self.analysis.__module__}.{self.analysis.__qualname__}"
         return self.query or self.analysis
 
 
@@ -106,7 +115,7 @@ class Answer:
 
 # --- reading the graph -----------------------------------------------------------------------------------
 
-SCHEME_CLASSES = ("AccessTier", "GovernanceType", "RestrictionTerm", "ValueCaptureMechanism")
+SCHEME_CLASSES = ("AccessTier", "GovernanceType", "RestrictionTerm", "ValueCaptureMechanism", "OpennessDimension")
 
 
 def read_schemes(store: Store, classes: Sequence[str] = SCHEME_CLASSES) -> dict[str, list[Concept]]:
@@ -127,13 +136,13 @@ def read_schemes(store: Store, classes: Sequence[str] = SCHEME_CLASSES) -> dict[
     return schemes
 
 
-def answer(store: Store, figure: Figure) -> Answer:
+def answer(store: Store, figure: Figure, folder: Path = paths.QUERIES) -> Answer:
     """Run the figure's source; every way it can fail becomes the reason shown in its panel."""
     if figure.analysis:
         return _analysis(store, figure)
     try:
-        stored = library.get(figure.query)
-        text = stored.bound_text({})
+        stored = library.get(figure.query, folder)
+        text = stored.bound_text(dict(figure.params))
     except library.QueryError:
         return Answer(None, problem=f"The stored query '{figure.query}' is not in this aivc yet "
                                     f"(queries/{figure.query}.rq); it should return the columns "
@@ -146,17 +155,19 @@ def answer(store: Store, figure: Figure) -> Answer:
 
 
 def _analysis(store: Store, figure: Figure) -> Answer:
-    module_name, _, function_name = figure.analysis.partition(":")
-    try:
-        function = getattr(importlib.import_module(module_name), function_name)
-    except (ImportError, AttributeError):
-        return Answer(None, problem=f"The analysis {module_name}.{function_name} is not in this aivc yet; it "
-                                    f"should return a table with the columns {', '.join(figure.needs)}.")
-    description = inspect.getdoc(function) or figure.analysis
+    function = figure.analysis
+    if not callable(function):
+        module_name, _, function_name = function.partition(":")
+        try:
+            function = getattr(importlib.import_module(module_name), function_name)
+        except (ImportError, AttributeError):
+            return Answer(None, problem=f"The analysis {module_name}.{function_name} is not in this aivc yet; it "
+                                        f"should return a table with the columns {', '.join(figure.needs)}.")
+    description = inspect.getdoc(function) or figure.source
     try:
         frame = function(store)
     except Exception as failed:  # an analysis is third-party code to the report: any failure is shown
-        return Answer(None, description, f"The analysis {figure.analysis} failed on this graph: {failed}")
+        return Answer(None, description, f"The analysis {figure.source} failed on this graph: {failed}")
     if frame is None:
         return Answer(pd.DataFrame(columns=list(figure.needs)), description)
     return _checked(figure, pd.DataFrame(frame), description)
@@ -177,6 +188,9 @@ def names(figure: Figure, frame: pd.DataFrame) -> tuple[set[str], set[str]]:
     for column in figure.model_lists:
         if column in frame:
             models |= {name for v in frame[column].dropna() for name in str(v).split(LIST_SEPARATOR)}
+    for column in figure.firm_lists:
+        if column in frame:
+            firms |= {name for v in frame[column].dropna() for name in str(v).split(LIST_SEPARATOR) if name}
     return firms, models
 
 
@@ -186,12 +200,14 @@ def share(part: float, whole: float) -> str:
     return f"{round(100 * part / whole)}%" if whole else "0%"
 
 
-def top_rows(frame: pd.DataFrame, by: str, keep: int = MAX_ROWS) -> tuple[list[str], str]:
-    """The ``keep`` biggest groups of column ``by`` (by row count weight) and a note when some are left out."""
-    groups = list(dict.fromkeys(frame[by]))
+def largest(frame: pd.DataFrame, by: str, weight: str, keep: int = MAX_ROWS) -> tuple[list[str], str]:
+    """The ``keep`` groups of column ``by`` with the largest total ``weight`` (ties by name), largest
+    first, and a note for the reading when some are left out."""
+    totals = pd.to_numeric(frame[weight]).groupby(frame[by], sort=False).sum()
+    groups = sorted(totals.index, key=lambda g: (-totals[g], str(g)))
     if len(groups) <= keep:
         return groups, ""
-    return groups[:keep], f" The chart shows {keep} of {len(groups)}; the CSV has them all."
+    return groups[:keep], f" The chart shows the {keep} largest of {len(groups)}; the CSV has them all."
 
 
 def pivot(frame: pd.DataFrame, index: str, columns: str, values: str) -> pd.DataFrame:
@@ -248,7 +264,7 @@ def draw_access_gradient(frame: pd.DataFrame, ctx: Context, chart_id: str) -> Dr
 def draw_governance_map(frame: pd.DataFrame, ctx: Context, chart_id: str) -> Drawing:
     types = ctx.concepts("GovernanceType") or [Concept(s, s, None) for s in dict.fromkeys(frame["governance"])]
     frame = frame.assign(models=pd.to_numeric(frame["models"]))
-    firms, left_out = top_rows(frame.sort_values("org"), "org")
+    firms, left_out = largest(frame, "org", "models")
     biggest = frame["models"].max()
     cells = {}
     for row in frame.itertuples(index=False):
@@ -266,11 +282,13 @@ def draw_governance_map(frame: pd.DataFrame, ctx: Context, chart_id: str) -> Dra
                f"({per_type[common]:g} of {per_type.sum():g} models); {spread} of {frame['org'].nunique()} firms "
                f"release models under more than one type.{left_out}")
     examples = []
+    aligned = dict(zip(frame["governance"], frame["gvc"])) if "gvc" in frame else {}
     for concept in types:
         listed = frame[frame.governance == concept.slug]["examples"]
         found = [n for v in listed for n in str(v).split(LIST_SEPARATOR)]
         if found:
-            examples.append((concept.label, found[:8]))
+            gvc = f" ({aligned[concept.slug]})" if aligned.get(concept.slug) else ""
+            examples.append((concept.label + gvc, found[:8]))
     chart = svg.matrix(chart_id, "Models per firm and governance type", firms, [c.label for c in types], cells,
                        x_label="governance type (Foster 2025)", y_label="firm", link=ctx.link, cell_width=52)
     return Drawing([chart], reading, examples)
@@ -282,47 +300,58 @@ def _blend(color: str, strength: float) -> str:
     return "#" + "".join(f"{round(255 - (255 - c) * strength):02x}" for c in rgb)
 
 
+OPENNESS_COUNTS = ("model", "developer", "source", "open", "partial", "closed")
+
+
 def draw_openness(frame: pd.DataFrame, ctx: Context, chart_id: str) -> Drawing:
-    if "dimension_rank" in frame:
-        frame = frame.sort_values(["dimension_rank"], kind="stable")
-    dimensions = list(dict.fromkeys(frame["dimension"]))
-    grades = frame["grade"].str.lower()
-    open_count = frame[grades == "open"].groupby("model").size()
-    models = sorted(dict.fromkeys(frame["model"]), key=lambda m: (-open_count.get(m, 0), m))
+    """The Index's table: one row per model, one column per dimension (the query's other columns)."""
+    dimensions = [c for c in frame.columns if c not in OPENNESS_COUNTS and (frame[c].fillna("") != "").any()]
+    labels = {d: ctx.label("OpennessDimension", d.replace("_", "-")) for d in dimensions}
+    models = list(dict.fromkeys(frame["model"]))
     shown, left_out = models[:MAX_ROWS], (f" The chart shows the {MAX_ROWS} most open of {len(models)} models."
                                           if len(models) > MAX_ROWS else "")
-    cells = {(r.model, r.dimension): svg.Cell("", GRADES.get(str(r.grade).lower(), svg.GRID),
-                                              f"{r.model} - {r.dimension}: {r.grade}")
-             for r in frame.itertuples(index=False) if r.model in shown}
-    closed = frame[grades == "closed"].groupby("dimension")["model"].nunique()
+    cells = {}
+    for row in frame[frame["model"].isin(shown)].to_dict("records"):
+        for d in dimensions:
+            grade = str(row[d] or "").lower()
+            if grade:
+                cells[(row["model"], labels[d])] = svg.Cell("", GRADES.get(grade, svg.GRID),
+                                                            f"{row['model']} - {labels[d]}: {grade}")
+    grades = frame[dimensions].apply(lambda column: column.fillna("").str.lower())
+    closed = (grades == "closed").sum()
+    fully = int((grades == "open").all(axis=1).sum())
     reading = f"{len(models)} models graded on {len(dimensions)} dimensions"
-    if not closed.empty:
+    if closed.max() > 0:
         worst = closed.idxmax()
-        reading += f"; {worst} is most often closed ({closed[worst]} of {len(models)} models)"
-    fully = sum(1 for m in models if open_count.get(m, 0) == len(dimensions))
+        reading += f"; {labels[worst]} is most often closed ({closed[worst]} of {len(frame)} models)"
     reading += f"; {fully} open on every dimension.{left_out}"
-    chart = svg.matrix(chart_id, "Openness per model and dimension", shown, dimensions, cells,
-                       x_label="openness dimension (European Open Source AI Index)", y_label="model", link=ctx.link,
-                       cell_width=30)
-    keys, _ = svg.legend(list(GRADES.items()), 10, 40, 400)
-    chart = chart.replace("</svg>", "\n".join(keys) + "\n</svg>")
+    chart = svg.matrix(chart_id, "Openness per model and dimension", shown, [labels[d] for d in dimensions], cells,
+                       x_label="openness dimension (European Open Source AI Index)", y_label="model",
+                       link=ctx.link, cell_width=30, legend=list(GRADES.items()))
     return Drawing([chart], reading)
 
 
 def draw_transparency(frame: pd.DataFrame, ctx: Context, chart_id: str) -> Drawing:
-    frame = frame.assign(score=pd.to_numeric(frame["score"]), rank=pd.to_numeric(frame["rank"]))
-    tiers = ctx.concepts("AccessTier") or [Concept(str(r), str(r), int(r)) for r in sorted(frame["rank"].unique())]
-    points = [svg.Point(float(r.rank), float(r.score), str(r.org), ctx.color("AccessTier", r.tier))
-              for r in frame.itertuples(index=False)]
-    reading = f"{frame['org'].nunique()} developers with a transparency score"
-    if len(frame) >= 3 and frame["rank"].nunique() > 1 and frame["score"].nunique() > 1:
-        rho = frame["score"].corr(frame["rank"], method="spearman")
-        reading += (f"; Spearman correlation between score and access tier: {rho:+.2f} "
+    """Each developer's FMTI score (share of indicators disclosed) at its most open tier."""
+    frame = frame.assign(percent=100 * pd.to_numeric(frame["score"]) / pd.to_numeric(frame["indicators"]))
+    placed = frame.dropna(subset=["most_open_tier"])
+    placed = placed[placed["most_open_tier"] != ""]
+    unplaced = len(frame) - len(placed)
+    tiers = ctx.concepts("AccessTier")
+    ranks = {t.slug: float(t.rank if t.rank is not None else k) for k, t in enumerate(tiers)}
+    points = [svg.Point(ranks.get(r.most_open_tier, 0.0), float(r.percent), str(r.developer),
+                        ctx.color("AccessTier", r.most_open_tier)) for r in placed.itertuples(index=False)]
+    reading = f"{len(frame)} developers scored by the FMTI, {len(placed)} with releases in this graph"
+    if len(placed) >= 3 and placed["most_open_tier"].nunique() > 1 and placed["percent"].nunique() > 1:
+        rho = placed["percent"].corr(placed["most_open_tier"].map(ranks), method="spearman")
+        reading += (f"; Spearman correlation between score and most open tier: {rho:+.2f} "
                     f"({'more open developers disclose more' if rho > 0 else 'openness does not go with disclosure'})")
-    chart = svg.scatter(chart_id, "Transparency score by access tier", points,
-                        x_ticks=[(float(t.rank), t.label) for t in tiers], y_low=0, y_high=100,
-                        x_label="access tier of the developer's release", y_label="FMTI transparency score",
-                        link=ctx.link)
+    if unplaced:
+        reading += f"; {unplaced} without a release are left out of the chart"
+    chart = svg.scatter(chart_id, "Transparency score by most open access tier", points,
+                        x_ticks=[(ranks[t.slug], t.label) for t in tiers], y_low=0, y_high=100,
+                        x_label="most open access tier of the developer's models",
+                        y_label="FMTI score (% of indicators disclosed)", link=ctx.link)
     return Drawing([chart], reading + ".")
 
 
@@ -331,7 +360,7 @@ def draw_lineage(frame: pd.DataFrame, ctx: Context, chart_id: str) -> Drawing:
     kind = frame.apply(lambda r: "no licence recorded" if r.licence == "(none recorded)" else
                        "other licence than the base (drift)" if r.drift else "same licence as the base", axis=1)
     table = pivot(frame.assign(kind=kind), "family", "kind", "models")
-    families, left_out = top_rows(frame, "family")
+    families, left_out = largest(frame, "family", "models")
     table = table.loc[families]
     colors = {"same licence as the base": NEUTRAL, "other licence than the base (drift)": DRIFT,
               "no licence recorded": MISSING}
@@ -339,9 +368,9 @@ def draw_lineage(frame: pd.DataFrame, ctx: Context, chart_id: str) -> Drawing:
     bases = frame.drop_duplicates("family").set_index("family")
     notes = [f"{bases.at[f, 'org']} · base: {bases.at[f, 'base_licence']}" for f in families]
     drifted = frame[frame.drift]
-    largest = families[0]
-    reading = (f"The largest family is {largest} ({bases.at[largest, 'org']}) with "
-               f"{table.loc[largest].sum():g} derived models; {drifted['models'].sum():g} of "
+    first = families[0]
+    reading = (f"The largest family is {first} ({bases.at[first, 'org']}) with "
+               f"{table.loc[first].sum():g} derived models; {drifted['models'].sum():g} of "
                f"{frame['models'].sum():g} derived models carry another licence than their base.{left_out}")
     examples = [(f"{family} ({rows.iloc[0].base_licence}) →", [f"{r.licence} ({r.models:g})" for r in rows.itertuples()])
                 for family, rows in drifted.groupby("family", sort=False)][:8]
@@ -354,8 +383,9 @@ def draw_lineage(frame: pd.DataFrame, ctx: Context, chart_id: str) -> Drawing:
 def draw_restrictions(frame: pd.DataFrame, ctx: Context, chart_id: str) -> Drawing:
     terms = ctx.concepts("RestrictionTerm") or [Concept(s, s, None) for s in frame["restriction"].dropna().unique()]
     licences = list(dict.fromkeys(frame["licence"]))
-    shown, left_out = licences[:MAX_ROWS], (f" The chart shows {MAX_ROWS} of {len(licences)} licences."
-                                            if len(licences) > MAX_ROWS else "")
+    per_licence = frame.drop_duplicates("licence")
+    most_used, left_out = largest(per_licence, "licence", "models")
+    shown = [name for name in licences if name in most_used]
     released = "models released"
     cells = {}
     for r in frame.itertuples(index=False):
@@ -394,7 +424,7 @@ def _short_number(value: float) -> str:
 def draw_value_capture(frame: pd.DataFrame, ctx: Context, chart_id: str) -> Drawing:
     mechanisms = ctx.concepts("ValueCaptureMechanism") or [Concept(s, s, None) for s in frame["mechanism"].unique()]
     frame = frame.assign(evidence=pd.to_numeric(frame["evidence"]))
-    firms, left_out = top_rows(frame.sort_values("org"), "org")
+    firms, left_out = largest(frame, "org", "evidence")
     biggest = frame["evidence"].max()
     cells = {(r.org, ctx.label("ValueCaptureMechanism", r.mechanism)):
              svg.Cell(f"{r.evidence:g}", _blend("#b45309", 0.3 + 0.7 * r.evidence / biggest),
@@ -461,10 +491,12 @@ FIGURES: tuple[Figure, ...] = (
            ("org", "governance", "models", "examples"), query="governance-map", firms=("org",),
            model_lists=("examples",)),
     Figure("openness-dimensions", "Openness dimensions: models by the Index's dimensions", draw_openness,
-           ("model", "dimension", "grade"), query="openness-dimensions", models=("model",),
+           ("model", "open", "partial", "closed"), query="openness-dimensions", params=(("source", "eosai"),),
+           models=("model",), firm_lists=("developer",),
            empty="No model in this graph has openness grades (load the European Open Source AI Index)."),
     Figure("transparency-vs-openness", "Transparency vs openness: FMTI score against access tier",
-           draw_transparency, ("org", "score", "tier", "rank"), query="transparency-vs-openness", firms=("org",),
+           draw_transparency, ("developer", "score", "indicators", "most_open_tier"),
+           query="transparency-vs-access-tier", firms=("developer",),
            empty="No developer in this graph has a transparency score (load the FMTI)."),
     Figure("lineage-families", "Lineage: the largest model families and the licences along them", draw_lineage,
            ("family", "org", "base_licence", "licence", "drift", "models"), query="lineage-families",

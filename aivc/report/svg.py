@@ -148,7 +148,7 @@ def frame(chart_id: str, title: str, width: float, height: float, body: list[str
     return "\n".join(parts)
 
 
-def legend(items: Sequence[tuple[str, str]], x: float, y: float, width: float) -> tuple[list[str], float]:
+def legend_marks(items: Sequence[tuple[str, str]], x: float, y: float, width: float) -> tuple[list[str], float]:
     """Colour swatches with their names, wrapped to ``width``; returns the marks and the height used."""
     marks, cx, cy = [], x, y
     for name, color in items:
@@ -171,7 +171,7 @@ def horizontal_stacked_bars(chart_id: str, title: str, categories: Sequence[str]
     left = 30 + label_chars * CHAR_WIDTH + 8
     note_chars = min(36, max((len(n) for n in notes), default=0))
     width = left + PLOT_WIDTH + 60 + note_chars * CHAR_WIDTH
-    keys, legend_height = legend([(s.name, s.color) for s in series], left, 44, width - left - 10)
+    keys, legend_height = legend_marks([(s.name, s.color) for s in series], left, 44, width - left - 10)
     top = 44 + legend_height
     totals = [sum(s.values[i] for s in series) for i in range(len(categories))]
     ticks = nice_ticks(0, max(totals))
@@ -204,7 +204,7 @@ def vertical_stacked_bars(chart_id: str, title: str, categories: Sequence[str], 
     left, plot_height = 64, 260
     column = max(34.0, min(70.0, PLOT_WIDTH / max(1, len(categories))))
     width = max(left + column * len(categories) + 30, 460)
-    keys, legend_height = legend([(s.name, s.color) for s in series], left, 44, width - left - 10)
+    keys, legend_height = legend_marks([(s.name, s.color) for s in series], left, 44, width - left - 10)
     top = 44 + legend_height + 10
     bottom = top + plot_height
     totals = [sum(s.values[i] for s in series) for i in range(len(categories))]
@@ -232,15 +232,15 @@ def vertical_stacked_bars(chart_id: str, title: str, categories: Sequence[str], 
 
 def matrix(chart_id: str, title: str, rows: Sequence[str], columns: Sequence[str],
            cells: dict[tuple[str, str], Cell], *, x_label: str, y_label: str, link: Link = no_link,
-           cell_width: float = 44) -> str:
+           cell_width: float = 44, legend: Sequence[tuple[str, str]] = ()) -> str:
     """Rows (firms, models, licences) by columns (types, dimensions, terms); empty cells left blank."""
-    label_chars = min(34, max(len(r) for r in rows))
+    label_chars = min(46, max(len(r) for r in rows))
     left = 30 + label_chars * CHAR_WIDTH + 8
     column_chars = min(28, max(len(c) for c in columns))
-    top = 44 + column_chars * CHAR_WIDTH * 0.64 + 16          # room for column labels at -40 degrees
     width = max(left + cell_width * len(columns) + column_chars * CHAR_WIDTH * 0.77 + 10, 420)
+    body, legend_height = legend_marks(legend, left, 44, width - left - 10)
+    top = 44 + legend_height + column_chars * CHAR_WIDTH * 0.64 + 16          # room for labels at -40 degrees
     bottom = top + LINE * len(rows)
-    body = []
     for j, column in enumerate(columns):
         x = left + j * cell_width + cell_width / 2
         body.append(label(x, top - 6, column, cls="column", max_chars=column_chars, fill=INK,

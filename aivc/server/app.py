@@ -5,7 +5,8 @@ Routes:
     /sparql               SPARQL 1.1 Protocol: GET ?query=, POST form or application/sparql-query;
                           GET without a query answers the service description
     /queries              the stored questions as JSON (name, summary, parameters, query text)
-    /queries/NAME?p=v     a stored question, its parameters bound as RDF terms (aivc.queries)
+    /queries/NAME?p=v     a stored question, its parameters bound as RDF terms (aivc.queries);
+                          /queries/NAME.rq?p=v gives the bound query text instead of running it
     /.well-known/void     VoID/DCAT description of the dataset (also /void)
     /context.jsonld       the JSON-LD @context of aivc
     /health               status of the store and the query workers
@@ -23,14 +24,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qs
 
-from pyoxigraph import RdfFormat, serialize
-
 from .. import __version__, queries as library
 from ..description import Statistics, dataset_version, describe, service_description
-from ..linked_data import PREFIXES, context_bytes
-from ..export import jsonld_bytes
+from ..linked_data import context_bytes
 from . import guard
-from .formats import GRAPH_FORMATS, NotAcceptable, choose
+from .formats import GRAPH_FORMATS, NotAcceptable, choose, graph_bytes
 from .pool import Busy, TimeLimitExceeded, WorkerFailed, WorkerPool
 from .worker import Answer
 
@@ -193,6 +191,7 @@ class Endpoint:
         if request.method == "POST":
             raise _Refusal(405, "stored queries answer GET: /queries/NAME?param=value", {"Allow": "GET, HEAD"})
         values = {k: v[0] for k, v in request.params.items() if k not in RESERVED_PARAMS}
+        name, text_only = name.removesuffix(".rq"), name.endswith(".rq")
         try:
             stored = library.get(name)
         except library.QueryError as unknown:
@@ -201,6 +200,8 @@ class Endpoint:
             text = stored.bound_text(values)
         except library.QueryError as bad:
             raise _Refusal(400, str(bad).replace("--param ", "")) from None
+        if text_only:
+            return Answer(200, "application/sparql-query; charset=utf-8", text.encode())
         return self.run(text, request, {})
 
     # --- descriptions and pages --------------------------------------------------------------------
@@ -214,12 +215,7 @@ class Endpoint:
             fmt = choose(GRAPH_FORMATS, request.accept, request.format)
         except NotAcceptable as refused:
             raise _Refusal(406, str(refused)) from None
-        triples = list(triples)
-        if fmt.name == "jsonld":
-            return Answer(200, fmt.media_type, jsonld_bytes(triples))
-        rdf = {"turtle": RdfFormat.TURTLE, "ntriples": RdfFormat.N_TRIPLES, "rdfxml": RdfFormat.RDF_XML}[fmt.name]
-        return Answer(200, fmt.media_type, serialize(triples, format=rdf,
-                                                     prefixes=PREFIXES if fmt.name == "turtle" else None))
+        return Answer(200, fmt.media_type, graph_bytes(list(triples), fmt))
 
     def context(self, request: Request) -> Answer:
         return Answer(200, "application/ld+json", context_bytes())
@@ -247,16 +243,11 @@ class Endpoint:
 
 
 def _describe_query(q: library.StoredQuery, base_url: str) -> dict:
-    """A stored question for the editor: its header, parameters, and the text to run as an example."""
-    defaults = {p.name: p.default for p in q.parameters if p.default is not None}
-    try:
-        example = q.bound_text(defaults)
-    except library.QueryError:
-        example = None      # a required parameter without a default: the user must give it
+    """A stored question as listed at /queries: its header, parameters, text and where to run it."""
     return {"name": q.name, "summary": q.summary, "description": q.description, "tags": q.tags,
             "parameters": [{"name": p.name, "type": p.kind, "required": p.required, "default": p.default,
                             "allowed": list(p.allowed)} for p in q.parameters],
-            "query": q.text, "example": example, "url": f"{base_url}/queries/{q.name}"}
+            "query": q.text, "url": f"{base_url}/queries/{q.name}"}
 
 
 def serve(location: Path, *, host: str, port: int, workers: int, settings: Settings,

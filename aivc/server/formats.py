@@ -69,3 +69,16 @@ def choose(formats: tuple[Format, ...], accept: str | None, name: str | None = N
                 return f
     raise NotAcceptable(f"none of the requested types ({accept}) is offered for this result; offered: "
                         f"{', '.join(f.media_type for f in formats)}")
+
+
+def graph_bytes(triples: list, fmt: Format) -> bytes:
+    """A small graph (a CONSTRUCT answer, a description) in one of GRAPH_FORMATS."""
+    from pyoxigraph import RdfFormat, serialize
+
+    from ..export import jsonld_bytes
+    from ..linked_data import TURTLE_PREFIXES
+
+    if fmt.name == "jsonld":
+        return jsonld_bytes(triples)
+    rdf = {"turtle": RdfFormat.TURTLE, "ntriples": RdfFormat.N_TRIPLES, "rdfxml": RdfFormat.RDF_XML}[fmt.name]
+    return serialize(triples, format=rdf, prefixes=TURTLE_PREFIXES if fmt.name == "turtle" else None)

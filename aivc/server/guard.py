@@ -54,11 +54,17 @@ def _prologue(toks: list[tuple[str, str]]) -> tuple[dict[str, str], str | None, 
     return prefixes, base, i
 
 
-def is_update(text: str) -> bool:
-    """True when the text is a SPARQL Update request (INSERT, DELETE, LOAD, DROP...), not a query."""
+def query_form(text: str) -> str | None:
+    """The request's first keyword after its prologue, upper-cased: SELECT, ASK, CONSTRUCT, DESCRIBE,
+    or an update's INSERT, DELETE, LOAD...; None when there is none."""
     toks = list(tokens(text))
     _, _, first = _prologue(toks)
-    return first < len(toks) and toks[first][0] == "word" and toks[first][1].upper() in UPDATE_KEYWORDS
+    return toks[first][1].upper() if first < len(toks) and toks[first][0] == "word" else None
+
+
+def is_update(text: str) -> bool:
+    """True when the text is a SPARQL Update request (INSERT, DELETE, LOAD, DROP...), not a query."""
+    return query_form(text) in UPDATE_KEYWORDS
 
 
 def service_targets(text: str) -> list[str]:
@@ -105,7 +111,7 @@ def check_services(text: str, allowed: Iterable[str]) -> None:
             hint = (f"allowed hosts: {', '.join(sorted(allowed))}" if allowed
                     else "no SERVICE host is allowed")
             raise Refused(f"SERVICE <{target}> is not allowed ({hint}); "
-                          f"the operator can allow it with --allow-service {host}")
+                          f"allow it with --allow-service {host}")
 
 
 _POSITION = re.compile(r"^error at (\d+):(\d+): ?")

@@ -16,18 +16,15 @@ import sys
 from dataclasses import dataclass, field
 
 from pyoxigraph import (BlankNode, Literal, NamedNode, QueryBoolean, QueryResultsFormat, QuerySolutions,
-                        QueryTriples, RdfFormat, Store, parse_query_results, serialize)
+                        QueryTriples, Store, parse_query_results)
 
 from .. import ns
-from ..export import jsonld_bytes
-from ..linked_data import PREFIXES
-from .formats import GRAPH_FORMATS, SOLUTION_FORMATS, NotAcceptable, choose
+from .formats import GRAPH_FORMATS, SOLUTION_FORMATS, NotAcceptable, choose, graph_bytes
 from .guard import syntax_message
 
 XSD_STRING = ns.XSD + "string"
 RESULTS_FORMATS = {"json": QueryResultsFormat.JSON, "xml": QueryResultsFormat.XML,
                    "csv": QueryResultsFormat.CSV, "tsv": QueryResultsFormat.TSV}
-GRAPH_RDF_FORMATS = {"turtle": RdfFormat.TURTLE, "ntriples": RdfFormat.N_TRIPLES, "rdfxml": RdfFormat.RDF_XML}
 
 
 @dataclass
@@ -100,9 +97,7 @@ def answer(store: Store, request: dict) -> Answer:
             assert isinstance(result, QueryTriples)
             fmt = choose(GRAPH_FORMATS, accept, name)
             triples, truncated = _first(result, limit)
-            body = jsonld_bytes(triples) if fmt.name == "jsonld" else serialize(
-                triples, format=GRAPH_RDF_FORMATS[fmt.name], prefixes=PREFIXES if fmt.name == "turtle" else None)
-            out = Answer(200, fmt.media_type, body)
+            out = Answer(200, fmt.media_type, graph_bytes(triples, fmt))
         if truncated:
             headers["X-SPARQL-MaxRows"] = str(limit)
         out.headers.update(headers)

@@ -1,0 +1,153 @@
+"""Remote stores: push the graph to a real Oxigraph server, then every stored query gives the embedded store's rows;
+unreachable, slow and garbage-speaking remotes give clear errors."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from aivc import queries as library, remote, store as stores
+from real_servers import canned, oxigraph_serve, silent_server, thread_server
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def aivc(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "aivc.cli", *args], cwd=cwd, capture_output=True, text=True,
+                          env={**os.environ, "COLUMNS": "200"}, timeout=300)
+
+
+@pytest.fixture(scope="module")
+def oxigraph(tmp_path_factory, fixture_store_path):
+    """An Oxigraph server with the fixture graph pushed by `aivc push`: (query URL, store URL, push output)."""
+    with oxigraph_serve(tmp_path_factory.mktemp("oxigraph") / "db", "--union-default-graph") as base:
+        pushed = aivc("push", "--endpoint", base + "/query", "--graph-store", base + "/store",
+                      "--store", str(fixture_store_path), cwd=tmp_path_factory.mktemp("cwd"))
+        yield base + "/query", base + "/store", pushed
+
+
+def answer(result) -> list[tuple]:
+    columns, rows = library.rows(result)
+    return [tuple(row[c] for c in columns) for row in rows]
+
+
+def test_push_keeps_every_named_graph(oxigraph, fixture_store):
+    query_url, _, pushed = oxigraph
+    local = {g.value: sum(1 for _ in fixture_store.quads_for_pattern(None, None, None, g))
+             for g in fixture_store.named_graphs()}
+    assert pushed.returncode == 0, pushed.stderr
+    assert pushed.stdout.strip() == f"pushed {len(local)} graph(s), {sum(local.values())} triple(s) to " \
+                                    f"{query_url.removesuffix('/query')}/store"
+    assert remote.remote_graph_sizes(query_url, 30) == local
+
+
+def test_every_stored_query_gives_the_same_rows_remotely(oxigraph, fixture_store):
+    query_url = oxigraph[0]
+    compared = 0
+    for q in library.library().values():
+        text = q.bound_text({p.name: p.default for p in q.parameters if p.required})
+        here = answer(library.run(fixture_store, text))
+        there = answer(remote.run(query_url, text, timeout=60))
+        assert there == here, q.name
+        compared += 1
+    assert compared == len(library.library()) > 0
+
+
+def test_the_cli_runs_stored_queries_on_the_endpoint(oxigraph, fixture_store_path, tmp_path):
+    query_url = oxigraph[0]
+    args = ["query", "models-by-tier", "-p", "org=Acme AI", "-f", "csv"]
+    remote_csv = aivc("--endpoint", query_url, *args, cwd=tmp_path)
+    local_csv = aivc(*args, "--store", str(fixture_store_path), cwd=tmp_path)
+    assert remote_csv.returncode == 0, remote_csv.stderr
+    assert remote_csv.stdout == local_csv.stdout
+    assert remote_csv.stdout.splitlines() == ["org,tier,rank,models", "Acme AI,fully-closed,0,1",
+                                              "Acme AI,cloud-api,3,1", "Acme AI,downloadable-weights,4,2"]
+    ask = aivc("--endpoint", query_url, "sparql", "ASK { ?m <https://w3id.org/aivc/ontology#describedAsOpenSource> true }",
+               cwd=tmp_path)
+    assert ask.stdout.strip() == "true"
+    graph = aivc("--endpoint", query_url, "sparql",
+                 "CONSTRUCT { ?o a <https://w3id.org/aivc/ontology#Organization> } WHERE "
+                 "{ ?o a <https://w3id.org/aivc/ontology#Organization> }", cwd=tmp_path)
+    assert sorted(graph.stdout.strip().splitlines()) == [
+        f"<https://w3id.org/aivc/org/{o}> a <https://w3id.org/aivc/ontology#Organization> ." for o in ("acme", "commons", "tiny")]
+
+
+def test_a_malformed_query_is_refused_by_the_remote_with_its_message(oxigraph, tmp_path):
+    bad = aivc("--endpoint", oxigraph[0], "sparql", "SELECT WHERE {", cwd=tmp_path)
+    assert bad.returncode == 1 and "Traceback" not in bad.stderr
+    assert bad.stderr.startswith(f"error: {oxigraph[0]} refused the request (HTTP 400): ")
+    assert "error at 1:15" in bad.stderr
+
+
+def test_push_replaces_graphs_and_removes_stale_aivc_graphs(tmp_path, fixture_store_path, fixture_store):
+    with oxigraph_serve(tmp_path / "db", "--union-default-graph") as base:
+        for graph in ("https://w3id.org/aivc/graph/curated/gone/src", "http://example.org/someone-elses"):
+            request = urllib.request.Request(f"{base}/store?graph={graph}", data=b"<http://x/a> <http://x/b> <http://x/c> .",
+                                             method="PUT", headers={"Content-Type": "application/n-triples"})
+            urllib.request.urlopen(request, timeout=10).read()
+        pushed = aivc("push", "--endpoint", base + "/query", "--graph-store", base + "/store",
+                      "--store", str(fixture_store_path), cwd=tmp_path)
+        assert pushed.returncode == 0, pushed.stderr
+        assert "removed 1 graph(s) the local store no longer has" in pushed.stdout
+        sizes = remote.remote_graph_sizes(base + "/query", 30)
+        assert "https://w3id.org/aivc/graph/curated/gone/src" not in sizes
+        assert sizes["http://example.org/someone-elses"] == 1
+        again = aivc("push", "--endpoint", base + "/query", "--graph-store", base + "/store",
+                     "--store", str(fixture_store_path), cwd=tmp_path)
+        assert again.returncode == 0 and remote.remote_graph_sizes(base + "/query", 30) == sizes
+
+
+def test_push_warns_when_the_default_graph_is_not_the_union(tmp_path, fixture_store_path):
+    with oxigraph_serve(tmp_path / "db") as base:
+        pushed = aivc("push", "--endpoint", base + "/query", "--graph-store", base + "/store",
+                      "--store", str(fixture_store_path), cwd=tmp_path)
+    assert pushed.returncode == 0
+    assert " ".join(pushed.stderr.split()) == (
+        "warning: the remote's default graph does not include the named graphs, so the stored queries will find "
+        "nothing there; make it the union (Oxigraph: serve --union-default-graph; see docs/remote.md)")
+
+
+def test_an_unreachable_endpoint(tmp_path):
+    with silent_server() as url:
+        port = url.split(":")[2].split("/")[0]
+    closed = f"http://127.0.0.1:{port}/sparql"
+    result = aivc("--endpoint", closed, "--timeout", "2", "query", "models-by-tier", cwd=tmp_path)
+    assert (result.returncode, result.stderr.strip()) == (
+        1, f"error: cannot reach {closed}: connection refused (is the server running?)")
+    pushed = aivc("push", "--endpoint", closed, "--store", str(ROOT / "nowhere"), cwd=tmp_path)
+    assert pushed.returncode == 1 and "run 'aivc build' first" in pushed.stderr
+
+
+def test_a_slow_endpoint_gives_up_after_the_timeout(tmp_path):
+    with silent_server() as url:
+        started = time.monotonic()
+        result = aivc("--endpoint", url, "--timeout", "1", "query", "models-by-tier", cwd=tmp_path)
+        took = time.monotonic() - started
+    assert (result.returncode, result.stderr.strip()) == (1, f"error: {url} did not answer within 1 s")
+    assert took < 20
+
+
+def test_garbage_from_a_remote_is_reported(tmp_path):
+    with thread_server(canned(200, "application/sparql-results+json", b"<html>Sorry, we are down</html>")) as base:
+        result = aivc("--endpoint", base + "/sparql", "query", "models-by-tier", cwd=tmp_path)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.startswith(f"error: {base}/sparql answered with something that is not SPARQL results "
+                                    "(Content-Type application/sparql-results+json): ")
+    with thread_server(canned(502, "text/html", b"<h1>Bad gateway</h1>\n<p>upstream down</p>")) as base:
+        result = aivc("--endpoint", base + "/sparql", "query", "models-by-tier", cwd=tmp_path)
+    assert result.stderr.strip() == (f"error: {base}/sparql refused the request (HTTP 502 Bad Gateway): "
+                                     "<h1>Bad gateway</h1> / <p>upstream down</p>")
+
+
+def test_federated_stored_query_is_refused_on_the_embedded_store_without_permission(fixture_store_path, tmp_path):
+    result = aivc("query", "developer-parents-from-wikidata", "--store", str(fixture_store_path), cwd=tmp_path)
+    assert (result.returncode, result.stderr.strip()) == (
+        2, "error: SERVICE <https://query.wikidata.org/sparql> is not allowed (no SERVICE host is allowed); "
+           "allow it with --allow-service query.wikidata.org")
+    stores.open_read_only(fixture_store_path)
