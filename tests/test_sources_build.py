@@ -24,8 +24,18 @@ ALL = fixture_selection("ecosystem-graphs", "epoch", "eosai", "fmti")
 
 
 def aivc(*args: str, cwd: Path, env: dict | None = None) -> subprocess.CompletedProcess:
+    """The installed command line in a process of its own, as a user runs it."""
     return subprocess.run([sys.executable, "-m", "aivc.cli", *args], cwd=cwd, capture_output=True, text=True,
                           env={**os.environ, "COLUMNS": "200", **(env or {})}, timeout=300)
+
+
+def run(*args: str, cwd: Path | None = None):
+    """The same command line in this process (Typer's runner): quicker, for the many small calls."""
+    from typer.testing import CliRunner
+    from aivc.cli import app
+    result = CliRunner(env={"COLUMNS": "200"}).invoke(app, list(args), catch_exceptions=False)
+    result.returncode = result.exit_code
+    return result
 
 
 @pytest.fixture(scope="module")
@@ -52,7 +62,7 @@ def graph_quads(location: Path, graph: str) -> set:
     (["sources"], "data sources aivc can load"),
 ])
 def test_the_source_commands_explain_themselves(tmp_path, command, words):
-    done = aivc(*command, "--help", cwd=tmp_path)
+    done = run(*command, "--help", cwd=tmp_path)
     assert done.returncode == 0 and words in " ".join(done.stdout.split())
 
 
@@ -113,11 +123,11 @@ def test_building_twice_with_the_sources_gives_the_same_graph(tmp_path):
 
 
 def test_reconcile_report(built, tmp_path):
-    summary = aivc("reconcile", "--format", "csv", "--store", str(built), cwd=tmp_path)
+    summary = run("reconcile", "--format", "csv", "--store", str(built), cwd=tmp_path)
     assert summary.stdout.splitlines() == [
         "source,records,exact-name,new,unresolved,problems",
         "ecosystem-graphs,9,4,5,1,0", "epoch,10,8,2,0,0", "eosai,4,3,1,0,1", "fmti,2,2,0,0,0"]
-    unmatched = aivc("reconcile", "--report", "--only", "unmatched", "--source", "epoch", "--format", "csv",
+    unmatched = run("reconcile", "--report", "--only", "unmatched", "--source", "epoch", "--format", "csv",
                      "--store", str(built), cwd=tmp_path)
     assert unmatched.stdout.splitlines() == [
         "source,kind,name,rule,iri,curated,record",
@@ -125,23 +135,23 @@ def test_reconcile_report(built, tmp_path):
         "epoch-ai/notable_ai_models_2024-05-01.csv:7 [Uni Net]",
         "epoch,model,Uni Net,new,https://w3id.org/aivc/model/epoch/uni-net,False,"
         "epoch-ai/notable_ai_models_2024-05-01.csv:7 [Uni Net]"]
-    unresolved = aivc("reconcile", "--report", "--only", "unresolved", "--format", "csv", "--store", str(built),
+    unresolved = run("reconcile", "--report", "--only", "unresolved", "--format", "csv", "--store", str(built),
                       cwd=tmp_path)
     assert unresolved.stdout.splitlines() == [
         "source,record,field,name",
         "ecosystem-graphs,ecosystem-graphs/assets/widget.yaml:22 [Widget Assistant],dependencies,Mystery Model"]
-    wrong = aivc("reconcile", "--source", "hub", "--store", str(built), cwd=tmp_path)
+    wrong = run("reconcile", "--source", "hub", "--store", str(built), cwd=tmp_path)
     assert wrong.returncode == 2 and "the store holds no source 'hub' (it holds: ecosystem-graphs, epoch, eosai, fmti)" \
         in wrong.stderr
 
 
 def test_conflicts_command(built, tmp_path):
-    tier = aivc("conflicts", "--field", "tier", "--format", "csv", "--store", str(built), cwd=tmp_path)
+    tier = run("conflicts", "--field", "tier", "--format", "csv", "--store", str(built), cwd=tmp_path)
     assert tier.stdout.splitlines() == [
         "name,field,source,value,record",
         "Commons 1B,tier,curated,fully-open,data/orgs/commons.yaml:6",
         "Commons 1B,tier,epoch,downloadable-weights,epoch-ai/notable_ai_models_2024-05-01.csv:5 [Commons 1B]"]
-    bad = aivc("conflicts", "--field", "colour", "--store", str(built), cwd=tmp_path)
+    bad = run("conflicts", "--field", "colour", "--store", str(built), cwd=tmp_path)
     assert bad.returncode == 2 and "--field must be one of tier, licence, date, organization, parameters" in bad.stderr
 
 
@@ -184,7 +194,7 @@ def test_a_load_that_breaks_the_graph_leaves_the_store_untouched(built, tmp_path
     live, info = location.resolve(), (location / "build.json").read_text()
     snapshot = tmp_path / "notable_ai_models_2024-06-01.csv"
     snapshot.write_text("Model,Organization,Base model\nLoop A,Acme AI,Loop B\nLoop B,Acme AI,Loop A\n")
-    failed = aivc("load", "epoch", str(snapshot), "--store", str(location), cwd=tmp_path)
+    failed = run("load", "epoch", str(snapshot), "--store", str(location), cwd=tmp_path)
     assert failed.returncode == 1
     assert f"{tmp_path.name}/{snapshot.name}:2 [Loop A]: violation: model/epoch/loop-a lineage cycle: the model is " \
            "among its own ancestors (value: https://w3id.org/aivc/model/epoch/loop-a)" in failed.stderr
@@ -194,9 +204,9 @@ def test_a_load_that_breaks_the_graph_leaves_the_store_untouched(built, tmp_path
 
 
 def test_load_refuses_what_it_cannot_do(built, tmp_path):
-    curated = aivc("load", "curated", str(FIXTURE_DATA), "--store", str(built), cwd=tmp_path)
+    curated = run("load", "curated", str(FIXTURE_DATA), "--store", str(built), cwd=tmp_path)
     assert curated.returncode == 2 and "the curated data is loaded by 'aivc build --data FOLDER'" in curated.stderr
-    missing = aivc("load", "epoch", str(FIXTURE_SOURCES / "epoch-ai"), "--store", str(tmp_path / "none"), cwd=tmp_path)
+    missing = run("load", "epoch", str(FIXTURE_SOURCES / "epoch-ai"), "--store", str(tmp_path / "none"), cwd=tmp_path)
     assert missing.returncode == 1 and "run 'aivc build' first" in missing.stderr
     for result in (curated, missing):
         assert "Traceback" not in result.stderr

@@ -400,7 +400,7 @@ def draw_restrictions(frame: pd.DataFrame, ctx: Context, chart_id: str) -> Drawi
             cells[(r.licence, term)] = svg.Cell(text, "#b45309", tip)
     restricting = frame.dropna(subset=["restriction"])
     per_term = restricting.groupby("restriction")["licence"].nunique()
-    reading = f"{restricting['licence'].nunique()} of {len(licences)} licences shown restrict downstream use"
+    reading = f"{restricting['licence'].nunique()} of {len(licences)} licences restrict downstream use"
     if not per_term.empty:
         common = per_term.idxmax()
         reading += (f"; the most common term is {ctx.label('RestrictionTerm', common)} "

@@ -265,10 +265,14 @@ def matrix(chart_id: str, title: str, rows: Sequence[str], columns: Sequence[str
 
 def scatter(chart_id: str, title: str, points: Sequence[Point], *, x_ticks: Sequence[tuple[float, str]],
             y_low: float, y_high: float, x_label: str, y_label: str, link: Link = no_link) -> str:
-    """Points over a categorical horizontal axis (e.g. access tiers) and a numeric vertical one."""
-    left, top, plot_height = 70, 50, 300
-    step = PLOT_WIDTH / max(1, len(x_ticks))
-    width = left + PLOT_WIDTH + 40
+    """Points over a categorical horizontal axis (e.g. access tiers) and a numeric vertical one.
+
+    Points of one category sit on its line; their labels are pushed apart vertically (with a
+    leader line) so that close values stay readable.
+    """
+    left, top, plot_height, plot_width = 70, 50, 300, 120 * max(1, len(x_ticks))
+    step = plot_width / max(1, len(x_ticks))
+    width = left + plot_width + 40
     bottom = top + plot_height
     y_ticks = nice_ticks(y_low, y_high, whole=False)
     low, high = y_ticks[0], y_ticks[-1]
@@ -276,21 +280,37 @@ def scatter(chart_id: str, title: str, points: Sequence[Point], *, x_ticks: Sequ
     x_of = {value: left + (k + 0.5) * step for k, (value, _) in enumerate(x_ticks)}
     body = []
     for t in y_ticks:
-        body += [line(left, y_of(t), left + PLOT_WIDTH, y_of(t)),
+        body += [line(left, y_of(t), left + plot_width, y_of(t)),
                  label(left - 8, y_of(t) + 4, fmt(t), anchor="end", cls="tick", fill=INK)]
     for value, name in x_ticks:
-        body += [line(x_of[value], top, x_of[value], bottom),
-                 label(x_of[value], bottom + 16, name, anchor="middle", cls="tick", fill=INK, max_chars=16)]
-    placed: dict[float, int] = {}
-    for point in sorted(points, key=lambda p: (p.x, p.y, p.label)):
-        k = placed[point.x] = placed.get(point.x, -1) + 1
-        x = x_of.get(point.x, left) + (k % 5 - 2) * 10
-        y = y_of(point.y)
-        body.append(f'<circle class="mark point" cx="{x:.1f}" cy="{y:.1f}" r="5" fill="{point.color}">'
-                    f'<title>{escape(point.label)}: {fmt(point.y)}</title></circle>')
-        body.append(label(x + 8, y + 4, point.label, cls="point-label", href=link(point.label), max_chars=18,
-                          fill=INK))
-    return frame(chart_id, title, width, bottom + 46, body, x_label=x_label, y_label=y_label)
+        body.append(line(x_of[value], top, x_of[value], bottom))
+        for k, words in enumerate(wrap(name, 15)):
+            body.append(label(x_of[value], bottom + 16 + 13 * k, words, anchor="middle", cls="tick", fill=INK))
+    for x_value in dict.fromkeys(p.x for p in points):
+        column = sorted((p for p in points if p.x == x_value), key=lambda p: (-p.y, p.label))
+        last_label = -1e9
+        for k, point in enumerate(column):
+            x, y = x_of.get(point.x, left) + (4 if k % 2 else -4), y_of(point.y)
+            label_y = max(y + 4, last_label + 13)
+            last_label = label_y
+            if label_y - (y + 4) > 2:
+                body.append(line(x + 5, y, x + 12, label_y - 4, stroke="#9ca3af", cls="leader"))
+            body.append(f'<circle class="mark point" cx="{x:.1f}" cy="{y:.1f}" r="5" fill="{point.color}">'
+                        f'<title>{escape(point.label)}: {fmt(point.y)}</title></circle>')
+            body.append(label(x + 14, label_y, point.label, cls="point-label", href=link(point.label),
+                              max_chars=14, fill=INK))
+    return frame(chart_id, title, width, bottom + 60, body, x_label=x_label, y_label=y_label)
+
+
+def wrap(text: str, width: int) -> list[str]:
+    """Words of ``text`` in lines of at most ``width`` characters (a longer word gets its own line)."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines or [""]
 
 
 def intervals(chart_id: str, title: str, rows: Sequence[Interval], *, x_label: str, y_label: str) -> str:
