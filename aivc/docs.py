@@ -12,7 +12,7 @@ and stylesheets from CDNs and knows nothing of shapes or stored queries).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import rdflib
@@ -63,6 +63,7 @@ class Shape:
     """What a SHACL node shape asks of the instances of a class, in short rows."""
 
     name: str
+    scope: str = "every {}"                                                   # {} is the term's label
     constraints: list[tuple[Markup, str, str]] = field(default_factory=list)   # (path, rule, message)
     sparql: list[tuple[str, str]] = field(default_factory=list)               # (message, SELECT)
 
@@ -211,9 +212,13 @@ def describe_schemes(graph: rdflib.Graph) -> list[Scheme]:
     return schemes
 
 
+SCOPES = {SH.targetClass: "every {}", SH.targetSubjectsOf: "every subject of {}", SH.targetObjectsOf: "every value of {}"}
+
+
 def summarize_shapes(shapes: rdflib.Graph) -> dict[str, list[Shape]]:
-    """Target class IRI -> the node shapes that constrain its instances, in short rows."""
-    by_class: dict[str, list[Shape]] = {}
+    """Term IRI -> the node shapes that target it (its instances, or the subjects or values of a
+    property), in short rows."""
+    by_term: dict[str, list[Shape]] = {}
     for node in sorted(shapes.subjects(RDF.type, SH.NodeShape), key=str):
         shape = Shape(curie(str(node)))
         for prop in shapes.objects(node, SH.property):
@@ -224,9 +229,10 @@ def summarize_shapes(shapes: rdflib.Graph) -> dict[str, list[Shape]]:
         for sparql in shapes.objects(node, SH.sparql):
             shape.sparql.append((text(shapes, sparql, SH.message),
                                  "\n".join(line.strip() for line in str(shapes.value(sparql, SH.select)).strip().splitlines())))
-        for target in shapes.objects(node, SH.targetClass):
-            by_class.setdefault(str(target), []).append(shape)
-    return by_class
+        for target_kind, scope in SCOPES.items():
+            for target in shapes.objects(node, target_kind):
+                by_term.setdefault(str(target), []).append(replace(shape, scope=scope))
+    return by_term
 
 
 def constraint_words(shapes: rdflib.Graph, prop) -> str:
@@ -259,8 +265,8 @@ def data_examples(store: Store, term: Term) -> list[str]:
     """Up to three instances (for a class) or statements (for a property) from the curated data,
     each with the document it was read from (or the note that aivc's rules derived it)."""
     if term.kind == "class":
-        pattern = f"GRAPH ?g {{ ?x a ?type }} ?x a <{term.iri}> ; <{ns.RDFS}label> ?xl ."
-        shown = 'CONCAT(?xl, " <", STR(?x), ">")'
+        pattern = f"GRAPH ?g {{ ?x a ?type }} ?x a <{term.iri}> . OPTIONAL {{ ?x <{ns.RDFS}label> ?xl }}"
+        shown = 'IF(BOUND(?xl), CONCAT(?xl, " <", STR(?x), ">"), STR(?x))'
     else:
         pattern = (f"GRAPH ?g {{ ?x <{term.iri}> ?o }} OPTIONAL {{ ?x <{ns.RDFS}label> ?xl }} "
                    f"OPTIONAL {{ ?o <{ns.RDFS}label>|<{ns.SKOS}prefLabel> ?ol }}")

@@ -59,6 +59,13 @@ PARENTHETICAL = re.compile(r"\s*\(([^()]*)\)")
 ORG_SEPARATORS = re.compile(r"\s*(?:,|;|\s&\s|\s\+\s)\s*")
 
 
+class Row:
+    """A record of a report, as the plain mapping the command line prints and sources.json keeps."""
+
+    def row(self) -> dict:
+        return asdict(self)
+
+
 @dataclass
 class Entity:
     iri: str
@@ -69,7 +76,7 @@ class Entity:
 
 
 @dataclass(frozen=True)
-class Match:
+class Match(Row):
     """One record's reconciliation: which entity, by which rule (or 'new' when minted)."""
 
     source: str
@@ -80,21 +87,15 @@ class Match:
     rule: str
     curated: bool
 
-    def row(self) -> dict:
-        return asdict(self)
-
 
 @dataclass(frozen=True)
-class Unresolved:
+class Unresolved(Row):
     """A reference to an upstream asset that matches nothing in the graph."""
 
     source: str
     record: str
     field: str
     name: str
-
-    def row(self) -> dict:
-        return asdict(self)
 
 
 def slugify(name: str) -> str:
@@ -457,16 +458,13 @@ _CLAIMS = {
 
 
 @dataclass(frozen=True)
-class Claim:
+class Claim(Row):
     asset: str
     name: str
     field: str
     source: str
     value: str
     record: str
-
-    def row(self) -> dict:
-        return asdict(self)
 
 
 def _source_name(graph: str) -> str:

@@ -168,13 +168,25 @@ def _graph_url(graph_store: str, graph: str | None) -> str:
     return graph_store + joiner + ("default" if graph is None else "graph=" + urllib.parse.quote(graph, safe=""))
 
 
-def _send(method: str, url: str, timeout: float, body=None, length: int = 0) -> None:
+def graph_store_opener(url: str, user: str | None = None, password: str | None = None) -> urllib.request.OpenerDirector:
+    """An HTTP opener for the Graph Store, answering Basic or Digest challenges when a user is given
+    (Virtuoso's /sparql-graph-crud-auth asks for Digest)."""
+    if not user:
+        return urllib.request.build_opener()
+    passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+    passwords.add_password(None, url, user, password or "")
+    return urllib.request.build_opener(urllib.request.HTTPBasicAuthHandler(passwords),
+                                       urllib.request.HTTPDigestAuthHandler(passwords))
+
+
+def _send(opener: urllib.request.OpenerDirector, method: str, url: str, timeout: float, body=None,
+          length: int = 0) -> None:
     request = urllib.request.Request(url, data=body, method=method, headers={"User-Agent": USER_AGENT})
     if body is not None:
         request.add_header("Content-Type", "application/n-triples")
         request.add_header("Content-Length", str(length))
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
+        with opener.open(request, timeout=timeout) as response:
             response.read()
     except urllib.error.HTTPError as refused:
         if method == "DELETE" and refused.code == 404:
@@ -184,7 +196,7 @@ def _send(method: str, url: str, timeout: float, body=None, length: int = 0) -> 
         raise explain(failed, url, timeout) from failed
 
 
-def put_graph(store: Store, graph, graph_store: str, timeout: float) -> int:
+def put_graph(store: Store, graph, graph_store: str, timeout: float, opener: urllib.request.OpenerDirector) -> int:
     """Replace one graph on the remote with the store's (PUT, N-Triples, spooled to disk when large)."""
     count = 0
 
@@ -197,7 +209,7 @@ def put_graph(store: Store, graph, graph_store: str, timeout: float) -> int:
         serialize(triples(), body, RdfFormat.N_TRIPLES)
         length = body.tell()
         body.seek(0)
-        _send("PUT", _graph_url(graph_store, None if isinstance(graph, DefaultGraph) else graph.value),
+        _send(opener, "PUT", _graph_url(graph_store, None if isinstance(graph, DefaultGraph) else graph.value),
               timeout, body, length)
     return count
 
@@ -208,21 +220,23 @@ def remote_graph_sizes(endpoint: str, timeout: float) -> dict[str, int]:
 
 
 def push(store: Store, endpoint: str, graph_store: str, timeout: float = 60.0,
-         progress: Callable[[str], None] = lambda graph: None) -> PushReport:
+         progress: Callable[[str], None] = lambda graph: None,
+         opener: urllib.request.OpenerDirector | None = None) -> PushReport:
     """Upload every named graph (and the default graph, if it holds anything), remove stale aivc
     graphs from the remote, then check the remote's counts and its union default graph."""
     report = PushReport()
+    opener = opener or graph_store_opener(graph_store)
     graphs = sorted(store.named_graphs(), key=lambda g: g.value)
     if next(iter(store.quads_for_pattern(None, None, None, DefaultGraph())), None) is not None:
         graphs = [DefaultGraph(), *graphs]
     for graph in graphs:
         name = "" if isinstance(graph, DefaultGraph) else graph.value
         progress(name or "(default graph)")
-        report.graphs[name] = put_graph(store, graph, graph_store, timeout)
+        report.graphs[name] = put_graph(store, graph, graph_store, timeout, opener)
     remote = remote_graph_sizes(endpoint, timeout)
     for stale in sorted(set(remote) - set(report.graphs)):
         if stale.startswith(ns.BASE + "graph/"):
-            _send("DELETE", _graph_url(graph_store, stale), timeout)
+            _send(opener, "DELETE", _graph_url(graph_store, stale), timeout)
             report.removed.append(stale)
     report.mismatched = {g: (n, remote.get(g, 0)) for g, n in report.graphs.items()
                          if g and remote.get(g, 0) != n}

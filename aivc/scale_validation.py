@@ -25,7 +25,6 @@ import re
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
 import rdflib
 from pyoxigraph import Store
@@ -96,21 +95,48 @@ def sparql_path(g: rdflib.Graph, node) -> str:
     raise UnsupportedShape(f"path {node} is not a SHACL path")
 
 
-def instance_of(variable: str, cls) -> str:
-    """SHACL instance: the node's type is the class or one of its subclasses."""
-    return f"?{variable} {RDF_TYPE}/{SUBCLASS}* {term(cls)}"
+class Hierarchy:
+    """The subclasses of each class, as the data graph's rdfs:subClassOf triples state them (SHACL's
+    notion of instance): a class's instances are then found by one index lookup per subclass
+    instead of a property path walked from every node."""
+
+    def __init__(self, pairs: Iterable[tuple[str, str]] = ()):
+        self._subs: dict[str, set[str]] = {}
+        for sub, sup in pairs:
+            self._subs.setdefault(sup, set()).add(sub)
+
+    @classmethod
+    def of(cls, store: Store) -> "Hierarchy":
+        rows = store.query(f"SELECT DISTINCT ?sub ?sup WHERE {{ ?sub {SUBCLASS} ?sup }}",
+                           use_default_graph_as_union=True)
+        return cls((r["sub"].value, r["sup"].value) for r in rows if r["sub"].value != r["sup"].value)
+
+    def subclasses(self, cls: str) -> list[str]:
+        """The class and every class below it."""
+        seen, todo = {cls}, [cls]
+        while todo:
+            for sub in self._subs.get(todo.pop(), ()):
+                if sub not in seen:
+                    seen.add(sub)
+                    todo.append(sub)
+        return sorted(seen)
+
+    def instance_of(self, variable: str, cls) -> str:
+        """SHACL instance: the node's type is the class or one of its subclasses."""
+        classes = " ".join(f"<{c}>" for c in self.subclasses(str(cls)))
+        return f"?{variable} {RDF_TYPE} ?{variable}Type . VALUES ?{variable}Type {{ {classes} }}"
 
 
 # --- value conditions ------------------------------------------------------------------------------------
 
-def value_condition(g: rdflib.Graph, node, shape_name: str) -> list[tuple[str, str]]:
+def value_condition(g: rdflib.Graph, node, shape_name: str, h: Hierarchy) -> list[tuple[str, str]]:
     """(component, condition on ?v) for every value-level constraint of a shape node."""
     conditions = []
     for predicate, obj in g.predicate_objects(node):
         if predicate in IGNORED or predicate in (SH.minCount, SH.maxCount, SH.hasValue):
             continue
         if predicate == SH["class"]:
-            conditions.append(("ClassConstraintComponent", f"EXISTS {{ {instance_of('v', obj)} }}"))
+            conditions.append(("ClassConstraintComponent", f"EXISTS {{ {h.instance_of('v', obj)} }}"))
         elif predicate == SH.datatype:
             conditions.append(("DatatypeConstraintComponent", f"(isLiteral(?v) && datatype(?v) = {term(obj)})"))
         elif predicate == SH.nodeKind:
@@ -132,7 +158,7 @@ def value_condition(g: rdflib.Graph, node, shape_name: str) -> list[tuple[str, s
             members = ", ".join(term(m) for m in Collection(g, obj))
             conditions.append(("InConstraintComponent", f"(?v IN ({members}))"))
         elif predicate in (SH["or"], SH["and"], SH.xone):
-            members = [_conjunction(g, m, shape_name) for m in Collection(g, obj)]
+            members = [_conjunction(g, m, shape_name, h) for m in Collection(g, obj)]
             if predicate == SH.xone:
                 expression = "(" + " + ".join(f"IF({m}, 1, 0)" for m in members) + ") = 1"
             else:
@@ -140,16 +166,16 @@ def value_condition(g: rdflib.Graph, node, shape_name: str) -> list[tuple[str, s
             name = {SH["or"]: "Or", SH["and"]: "And", SH.xone: "Xone"}[predicate]
             conditions.append((f"{name}ConstraintComponent", expression))
         elif predicate == SH["not"]:
-            conditions.append(("NotConstraintComponent", f"!{_conjunction(g, obj, shape_name)}"))
+            conditions.append(("NotConstraintComponent", f"!{_conjunction(g, obj, shape_name, h)}"))
         else:
             raise UnsupportedShape(f"{shape_name}: {_local(str(predicate)) or predicate} is not supported "
                                    "by the SPARQL translation of aivc/scale_validation.py")
     return conditions
 
 
-def _conjunction(g: rdflib.Graph, node, shape_name: str) -> str:
+def _conjunction(g: rdflib.Graph, node, shape_name: str, h: Hierarchy) -> str:
     """All value conditions of a (nested) shape, as one boolean expression."""
-    parts = [c for _, c in value_condition(g, node, shape_name)]
+    parts = [c for _, c in value_condition(g, node, shape_name, h)]
     if any(g.value(node, p) is not None for p in (SH.property, SH.sparql, SH.minCount, SH.maxCount, SH.path)):
         raise UnsupportedShape(f"{shape_name}: a shape inside sh:or/sh:and/sh:not/sh:xone may only constrain "
                                "the value itself")
@@ -158,9 +184,9 @@ def _conjunction(g: rdflib.Graph, node, shape_name: str) -> str:
 
 # --- shapes -> checks ----------------------------------------------------------------------------------
 
-def targets(g: rdflib.Graph, shape) -> str | None:
+def targets(g: rdflib.Graph, shape, h: Hierarchy) -> str | None:
     """The focus nodes of a node shape as a group pattern binding ?this (None: the shape has none)."""
-    parts = [f"{{ SELECT DISTINCT ?this WHERE {{ {instance_of('this', c)} }} }}" for c in g.objects(shape, SH.targetClass)]
+    parts = [f"{{ SELECT DISTINCT ?this WHERE {{ {h.instance_of('this', c)} }} }}" for c in g.objects(shape, SH.targetClass)]
     parts += [f"{{ VALUES ?this {{ {term(n)} }} }}" for n in g.objects(shape, SH.targetNode)]
     parts += [f"{{ SELECT DISTINCT ?this WHERE {{ ?this {term(p)} ?o }} }}" for p in g.objects(shape, SH.targetSubjectsOf)]
     parts += [f"{{ SELECT DISTINCT ?this WHERE {{ ?s {term(p)} ?this }} }}" for p in g.objects(shape, SH.targetObjectsOf)]
@@ -183,31 +209,36 @@ def _message(g: rdflib.Graph, *nodes, default: str) -> str:
     return default
 
 
-def checks(g: rdflib.Graph | None = None) -> list[Check]:
-    """Every constraint of every active node shape, translated; raises UnsupportedShape."""
+def checks(g: rdflib.Graph | None = None, hierarchy: Hierarchy | None = None) -> list[Check]:
+    """Every constraint of every active node shape, translated; raises UnsupportedShape.
+
+    ``hierarchy`` gives the subclasses of the classes the shapes name (``Hierarchy.of(store)`` for
+    the graph to validate; by default the shapes graph's own subClassOf triples, which is enough
+    to check that every shape translates)."""
     g = g if g is not None else shapes_graph()
+    h = hierarchy or Hierarchy((str(s), str(o)) for s, o in g.subject_objects(rdflib.RDFS.subClassOf))
     out: list[Check] = []
     for shape in sorted(set(g.subjects(RDF.type, SH.NodeShape)), key=str):
         if g.value(shape, SH.deactivated) == rdflib.Literal(True):
             continue
-        focus = targets(g, shape)
+        focus = targets(g, shape, h)
         if focus is None:
             continue
         name = str(shape)
         for constraint in g.objects(shape, SH.sparql):
             out.append(_sparql_check(g, shape, None, constraint, focus))
-        for component, condition in value_condition(g, shape, name):
+        for component, condition in value_condition(g, shape, name, h):
             out.append(Check(name, component, _severity(g, shape), _message(g, shape, default=component), None,
                              f"SELECT DISTINCT ?this ?value WHERE {{ {focus} BIND(?this AS ?value) "
                              f"FILTER(!({condition.replace('?v', '?value')})) }}"))
         for prop in g.objects(shape, SH.property):
             if g.value(prop, SH.deactivated) == rdflib.Literal(True):
                 continue
-            out += _property_checks(g, shape, prop, focus)
+            out += _property_checks(g, shape, prop, focus, h)
     return out
 
 
-def _property_checks(g: rdflib.Graph, shape, prop, focus: str) -> list[Check]:
+def _property_checks(g: rdflib.Graph, shape, prop, focus: str, h: Hierarchy) -> list[Check]:
     name, path_node = str(shape), g.value(prop, SH.path)
     path = sparql_path(g, path_node)
     path_iri = str(path_node) if isinstance(path_node, rdflib.URIRef) else None
@@ -227,7 +258,7 @@ def _property_checks(g: rdflib.Graph, shape, prop, focus: str) -> list[Check]:
     for value in g.objects(prop, SH.hasValue):
         out.append(Check(name, "HasValueConstraintComponent", severity, message(f"missing the value {value}"),
                          path_iri, f"SELECT ?this WHERE {{ {focus} FILTER NOT EXISTS {{ ?this {path} {term(value)} }} }}"))
-    for component, condition in value_condition(g, prop, name):
+    for component, condition in value_condition(g, prop, name, h):
         out.append(Check(name, component, severity, message(component), path_iri,
                          f"SELECT DISTINCT ?this ?value WHERE {{ {focus} ?this {path} ?value "
                          f"FILTER(!({condition.replace('?v', '?value')})) }}"))
@@ -278,9 +309,9 @@ def _prefixes(g: rdflib.Graph, constraint) -> list[tuple[str, str]]:
 
 # --- running -------------------------------------------------------------------------------------------
 
-@lru_cache(maxsize=1)
-def _default_checks() -> tuple[Check, ...]:
-    return tuple(c for c in checks() if c.query)
+def store_checks(store: Store, select: Callable[[Check], bool] = lambda c: True) -> list[Check]:
+    """The shapes of shapes/ translated for this store's class hierarchy, those ``select`` keeps."""
+    return [c for c in checks(shapes_graph(), Hierarchy.of(store)) if c.query and select(c)]
 
 
 def restrict(check: Check, graphs: Sequence[str]) -> str:
@@ -298,12 +329,13 @@ class ScaleReport(Report):
     timings: tuple[tuple[str, float, int], ...] = ()
 
 
-def validate(store: Store, shapes: Iterable[Check] | None = None, focus_graphs: Sequence[str] = (),
+def validate(store: Store, select: Callable[[Check], bool] = lambda c: True, focus_graphs: Sequence[str] = (),
              locate: bool = True, step: Callable[[str], None] = lambda s: None) -> ScaleReport:
-    """Run the translated shapes on ``store`` (union of its graphs); results located by source record."""
+    """Run the translated shapes (those ``select`` keeps, e.g. ``lineage``) on ``store``, the union
+    of its graphs, on the nodes of ``focus_graphs`` only when given; results located by source record."""
     results: list[Result] = []
     timings = []
-    for check in (list(shapes) if shapes is not None else _default_checks()):
+    for check in store_checks(store, select):
         step(str(check))
         started = time.perf_counter()
         query = restrict(check, focus_graphs) if focus_graphs else check.query
@@ -369,11 +401,10 @@ def counts(report: Report) -> dict[tuple[str, str, str], int]:
     return dict(sorted(tally.items()))
 
 
-def lineage_checks() -> list[Check]:
-    """The checks that matter for lineage: every constraint of the shapes that constrain derivedFrom
-    or the relation of a release to its model's base (dangling base, cycles, date order, licence
-    inheritance), plus the model shapes themselves."""
-    lineage = f"{ns.AIVC}derivedFrom"
-    return [c for c in _default_checks() if lineage in c.query or "DerivedModel" in c.shape
-            or c.shape.endswith(("#AIModelShape",))]
+LINEAGE_SHAPES = ("DerivedModelShape", "ReleaseOrderShape", "LicenceInheritanceShape")
 
+
+def lineage(check: Check) -> bool:
+    """The shapes that matter for lineage: dangling bases and cycles (DerivedModelShape), date order
+    (ReleaseOrderShape) and licence drift towards more permissive terms (LicenceInheritanceShape)."""
+    return check.shape.rsplit("#", 1)[-1] in LINEAGE_SHAPES

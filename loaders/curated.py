@@ -232,15 +232,32 @@ def choice(options: dict):
 # --- files --------------------------------------------------------------------------------------------
 
 class CuratedFile:
-    def __init__(self, path: Path, root: Path, ids: Ids, report: Report):
+    """One file of the curated format. Contributed files (aivc.contrib) reuse it: their facts go to graphs
+    under ``graph_base`` and to their own ``dataset``, their name need not be an organization id, and
+    ``stated`` tells them where in the file each fact was read."""
+
+    def __init__(self, path: Path, root: Path, ids: Ids, report: Report, *,
+                 graph_base: tuple[str, ...] | None = None, dataset: NamedNode = CURATED_DATASET,
+                 file_named_by_org: bool = True):
         self.path, self.ids, self.report = path, ids, report
         self.name = path.relative_to(root.parent).as_posix() if root.parent in path.parents else path.name
         self.stem = path.stem
+        self.graph_base = graph_base or ("curated", self.stem)
+        self.dataset = dataset
+        self.file_named_by_org = file_named_by_org
         self.sources: dict[str, NamedNode] = {}
         self.org_id: str | None = None
 
     def graph_of(self, source_key) -> NamedNode | None:
         return self.sources.get(source_key) if isinstance(source_key, str) else None
+
+    def position(self, line: int) -> str:
+        """Where a record stands, as messages name it (a CSV file says 'row N')."""
+        return f"{self.name}:{line}"
+
+    def stated(self, quad: Quad, rec: "Record", key: str | None) -> Quad:
+        """Called for every quad a record yields, with the field it was read from; returns the quad."""
+        return quad
 
     def quads(self) -> Iterator[Quad]:
         try:
@@ -257,6 +274,10 @@ class CuratedFile:
         if not isinstance(doc, dict):
             self.report(Problem(self.name, 1, None, "a curated file must be a mapping with sources, organization, models..."))
             return
+        yield from self.document_quads(doc)
+
+    def document_quads(self, doc: LocatedDict) -> Iterator[Quad]:
+        """The quads of a parsed document (a mapping with sources, organization, models...)."""
         top = Record("file", doc, self, self.report)
         top.check_fields()
         yield from self._sources(doc)
@@ -294,18 +315,14 @@ class CuratedFile:
                                     "the date it was read ('retrieved')")
             if not rec.ok:
                 continue
-            g = ns.graph("curated", self.stem, str(key))
+            g = ns.graph(*self.graph_base, str(key))
             self.sources[str(key)] = g
-            yield Quad(g, DERIVED_FROM, link, prov)
-            yield Quad(g, IS_PART_OF, CURATED_DATASET, prov)
-            yield Quad(g, T("sourceFile"), Literal(self.name), prov)
-            yield Quad(link, TITLE, title, prov)
-            if stated is not None:
-                yield Quad(link, DATE, stated, prov)
-            if retrieved is not None:
-                yield Quad(link, RETRIEVED_ON, retrieved, prov)
-            if publisher := rec.value("publisher", text):
-                yield Quad(link, PUBLISHER, publisher, prov)
+            described = [(g, DERIVED_FROM, link), (g, IS_PART_OF, self.dataset), (g, T("sourceFile"), Literal(self.name)),
+                         (link, TITLE, title), (link, DATE, stated), (link, RETRIEVED_ON, retrieved),
+                         (link, PUBLISHER, rec.value("publisher", text))]
+            for subject, predicate, obj in described:
+                if obj is not None:
+                    yield self.stated(Quad(subject, predicate, obj, prov), rec, None)
 
 
 def _start(rec: Record, kind: str) -> str | None:
@@ -314,7 +331,7 @@ def _start(rec: Record, kind: str) -> str | None:
     rec.check_sources()
     ident = rec.value("id", slug, True)
     if ident:
-        first = rec.file.ids.define(kind, ident, f"{rec.file.name}:{rec.data.line}")
+        first = rec.file.ids.define(kind, ident, rec.file.position(rec.data.line))
         if first:
             rec.problem("id", f"{kind} id '{ident}' is already defined at {first}")
     return ident
@@ -329,14 +346,15 @@ def _emit(rec: Record, facts: Iterable[tuple[NamedNode, NamedNode, object, str]]
             continue
         graph = rec.graph_for(key)
         for o in obj if isinstance(obj, list) else [obj]:
-            yield Quad(subject, predicate, o, graph)
+            yield rec.file.stated(Quad(subject, predicate, o, graph), rec, key)
 
 
 def _emit_record(rec: Record, node: NamedNode, facts) -> Iterator[Quad]:
     """A record's facts, then where it stands (file:line) in the provenance graph."""
     yield from _emit(rec, facts)
     if rec.ok:
-        yield Quad(node, T("sourceRecord"), Literal(f"{rec.file.name}:{rec.data.line}"), ns.PROVENANCE_GRAPH)
+        yield rec.file.stated(Quad(node, T("sourceRecord"), Literal(rec.file.position(rec.data.line)),
+                                   ns.PROVENANCE_GRAPH), rec, None)
 
 
 def _reference(rec: Record, key: str, kind: str, ident: str | None) -> NamedNode | None:
@@ -348,7 +366,7 @@ def _reference(rec: Record, key: str, kind: str, ident: str | None) -> NamedNode
 
 def organization(rec: Record) -> Iterator[Quad]:
     ident = _start(rec, "organization")
-    if ident and ident != rec.file.stem:
+    if ident and rec.file.file_named_by_org and ident != rec.file.stem:
         rec.problem("id", f"organization id '{ident}' must equal the file name '{rec.file.stem}'")
     rec.file.org_id = ident
     node = ns.resource("org", ident or "_")

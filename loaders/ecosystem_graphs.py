@@ -20,7 +20,7 @@ import yaml
 from pyoxigraph import Literal, NamedNode, Quad
 
 from aivc import ns
-from loaders.located_yaml import LocatedDict, load
+from loaders.located_yaml import LocatedDict
 from loaders.source_records import (BadValue, DatasetInfo, Location, SourceContext, date, huggingface_ids, names,
                                     number, snapshot_from_readme, text, value_of, words)
 
@@ -43,11 +43,8 @@ DESCRIPTION = NamedNode(ns.DCTERMS + "description")
 
 def read(path: Path, context: SourceContext) -> Iterator[Quad]:
     """Stream the quads of an Ecosystem Graphs snapshot (the folder holding assets/ and schemas.yaml)."""
-    folder = Path(path)
-    assets = folder / "assets" if (folder / "assets").is_dir() else folder
-    files = sorted(assets.glob("*.yaml"))
+    folder, files = context.files(path, "assets", "*.yaml")
     if not files:
-        context.problem(context.where(assets, None), None, "no asset files (assets/*.yaml) in this folder", "violation")
         return
     version, stated = snapshot_from_readme(folder)
     schema = folder / "schemas.yaml"
@@ -77,14 +74,8 @@ def known_fields(schema: Path, context: SourceContext) -> dict[str, set[str]] | 
 
 def asset_records(file: Path, context: SourceContext) -> Iterator[LocatedDict]:
     """The asset mappings of one file; a file that is not a YAML list of mappings is reported."""
-    try:
-        doc = load(file)
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        context.problem(context.where(file, mark.line + 1 if mark else None), None,
-                        f"not valid YAML: {getattr(err, 'problem', None) or err}")
-        return
-    if doc is None:
+    read_, doc = context.yaml_document(file)
+    if not read_ or doc is None:
         return
     if not isinstance(doc, list):
         context.problem(context.where(file, 1), None, "an asset file must be a list of assets")

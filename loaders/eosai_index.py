@@ -16,11 +16,9 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-import yaml
 from pyoxigraph import Literal, NamedNode, Quad
 
 from aivc import ns
-from loaders.located_yaml import load
 from loaders.source_records import (BadValue, DatasetInfo, Location, SourceContext, assessment_iri,
                                     huggingface_ids, is_unknown, snapshot_from_readme, text, words)
 
@@ -40,11 +38,8 @@ T = ns.term
 
 def read(path: Path, context: SourceContext) -> Iterator[Quad]:
     """Stream the quads of an Index snapshot (the repository folder, or its projects/ folder)."""
-    folder = Path(path)
-    projects = folder / "projects" if (folder / "projects").is_dir() else folder
-    files = sorted(projects.glob("*.yaml"))
+    folder, files = context.files(path, "projects", "*.yaml")
     if not files:
-        context.problem(context.where(projects, None), None, "no project files (projects/*.yaml) here", "violation")
         return
     version, stated = snapshot_from_readme(folder)
     yield from context.snapshot(version, stated, files, ORIGIN + version if version else None)
@@ -55,12 +50,8 @@ def read(path: Path, context: SourceContext) -> Iterator[Quad]:
 
 
 def project(file: Path, dimensions: dict[str, str], context: SourceContext) -> Iterator[Quad]:
-    try:
-        doc = load(file)
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        context.problem(context.where(file, mark.line + 1 if mark else None), None,
-                        f"not valid YAML: {getattr(err, 'problem', None) or err}")
+    read_, doc = context.yaml_document(file)
+    if not read_:
         return
     if not isinstance(doc, dict):
         context.problem(context.where(file, 1), None, "a project file must be a mapping (project, org, dimensions)")

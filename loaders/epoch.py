@@ -21,8 +21,8 @@ from pathlib import Path
 from pyoxigraph import Literal, NamedNode, Quad
 
 from aivc import ns
-from loaders.source_records import (BadValue, DatasetInfo, Location, SourceContext, assessment_iri, date,
-                                    huggingface_ids, number, slugify)
+from loaders.source_records import (DatasetInfo, Location, SourceContext, assessment_iri, date, huggingface_ids,
+                                    number)
 
 DATASET = DatasetInfo(
     name="epoch", title="Epoch AI, Notable AI Models", publisher="Epoch AI",

@@ -22,16 +22,18 @@ import calendar
 import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+import yaml
 from pyoxigraph import Literal, NamedNode, Quad
 
 from aivc import ns
 from aivc.mappings import Mappings, default as default_mappings
 from aivc.problems import Problem, Report
 from aivc.reconcile import KIND_CLASSES, Reconciler, slugify
+from loaders.located_yaml import load
 
 T = ns.term
 RDF_TYPE = NamedNode(ns.RDF + "type")
@@ -269,6 +271,29 @@ class SourceContext:
         self.problems += 1
         suffix = f" (record {where.key})" if where.key else ""
         self._report(Problem(where.file, where.line, field, message + suffix, severity))
+
+    def files(self, path: Path, subfolder: str, pattern: str) -> tuple[Path, list[Path]]:
+        """(folder, files) of a snapshot kept as many files in a subfolder (``assets/*.yaml``), given
+        the snapshot's folder or the subfolder itself; no file at all is reported."""
+        folder = Path(path)
+        where = folder / subfolder if (folder / subfolder).is_dir() else folder
+        found = sorted(where.glob(pattern))
+        if not found:
+            self.problem(self.where(where, None), None, f"no {subfolder}/{pattern} files in this folder", "violation")
+        return folder, found
+
+    def yaml_document(self, file: Path) -> tuple[bool, object]:
+        """(read, document) of one YAML file, read safely with the line of every key; a file that is
+        not YAML (or not UTF-8) is reported with its line and gives (False, None)."""
+        try:
+            return True, load(file)
+        except yaml.YAMLError as err:
+            mark = getattr(err, "problem_mark", None)
+            self.problem(self.where(file, mark.line + 1 if mark else None), None,
+                         f"not valid YAML: {getattr(err, 'problem', None) or err}")
+        except UnicodeDecodeError as err:
+            self.problem(self.where(file, None), None, f"not UTF-8 text: {err.reason} at byte {err.start}")
+        return False, None
 
     def count(self, what: str, n: int = 1) -> None:
         self.counts[what] = self.counts.get(what, 0) + n

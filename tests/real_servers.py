@@ -196,3 +196,44 @@ def flaky_proxy(target: str, failures: int, arrivals: list[float]) -> type[BaseH
         def log_message(self, *args):
             pass
     return Flaky
+
+
+def aivc_cli(*args: str) -> "click.testing.Result":
+    """The aivc command line run in this process (same code as the script, without its start-up time)."""
+    from typer.testing import CliRunner
+
+    from aivc.cli import app
+    return CliRunner().invoke(app, list(args), env={"COLUMNS": "200"})
+
+
+def basic_auth_proxy(target: str, user: str, password: str, refused: list[str]) -> type[BaseHTTPRequestHandler]:
+    """A Graph Store in front of ``target`` that asks for HTTP Basic credentials (401 until they are right)."""
+    import base64
+    expected = "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()
+
+    class Guarded(BaseHTTPRequestHandler):
+        def _forward(self):
+            body = self.rfile.read(int(self.headers.get("Content-Length") or 0)) or None
+            if self.headers.get("Authorization") != expected:
+                refused.append(self.command)
+                self.send_response(401)
+                self.send_header("WWW-Authenticate", 'Basic realm="graph store"')
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+            request = urllib.request.Request(target + self.path.removeprefix("/store"), data=body, method=self.command,
+                                             headers={"Content-Type": self.headers.get("Content-Type", "")})
+            try:
+                with urllib.request.urlopen(request, timeout=30) as answer:
+                    status, data = answer.status, answer.read()
+            except urllib.error.HTTPError as failed:
+                status, data = failed.code, failed.read()
+            self.send_response(status)
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+        do_PUT = do_DELETE = _forward
+
+        def log_message(self, *args):
+            pass
+    return Guarded

@@ -132,16 +132,16 @@ ANSWERS = [
         ("US", "hierarchical", "hierarchy", 2, 1), ("US", "captive-externalized", "captive", 2, 1),
         ("US", "open-platform", "modular", 4, 1)]),
     ("catch-up-time", {}, [
-        ("Globex Vision", G, "2022-11-01", 2e23, "Globex Open 8B", G, "2023-06-01", 5e23, 7),
+        ("Globex Vision", G, "2022-11-01", 2e23, "2023-06-01", "Globex Open 8B", G, 5e23, 7),
         ("Globex Ultra", G, "2023-03-01", 1e25, None, None, None, None, None),
         ("Initech Large", I, "2024-02-01", 2e25, None, None, None, None, None)]),
     ("catch-up-time", {"ratio": "0.5"}, [
-        ("Globex Vision", G, "2022-11-01", 2e23, "Globex Open 8B", G, "2023-06-01", 5e23, 7),
-        ("Globex Ultra", G, "2023-03-01", 1e25, "Globex Open 70B", G, "2024-01-15", 8e24, 10),
+        ("Globex Vision", G, "2022-11-01", 2e23, "2023-06-01", "Globex Open 8B", G, 5e23, 7),
+        ("Globex Ultra", G, "2023-03-01", 1e25, "2024-01-15", "Globex Open 70B", G, 8e24, 10),
         ("Initech Large", I, "2024-02-01", 2e25, None, None, None, None, None)]),
     ("catch-up-time", {"ratio": "0.04"}, [
-        ("Globex Vision", G, "2022-11-01", 2e23, "Globex Open 8B", G, "2023-06-01", 5e23, 7),
-        ("Globex Ultra", G, "2023-03-01", 1e25, "Globex Open 8B", G, "2023-06-01", 5e23, 3),
+        ("Globex Vision", G, "2022-11-01", 2e23, "2023-06-01", "Globex Open 8B", G, 5e23, 7),
+        ("Globex Ultra", G, "2023-03-01", 1e25, "2023-06-01", "Globex Open 8B", G, 5e23, 3),
         ("Initech Large", I, "2024-02-01", 2e25, None, None, None, None, None)]),
     ("source-conflicts", {}, [
         (H, "Hooli Open", "date", "2023-12-01", "Hooli Open research release", "2023-12-05", "Tracker: model releases"),

@@ -12,11 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from aivc import queries as library, remote, store as stores
-from real_servers import canned, oxigraph_serve, silent_server, thread_server
-
-ROOT = Path(__file__).resolve().parent.parent
-
+from aivc import queries as library, remote
+from real_servers import aivc_cli, basic_auth_proxy, canned, oxigraph_serve, silent_server, thread_server
 
 def aivc(*args: str, cwd: Path) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "aivc.cli", *args], cwd=cwd, capture_output=True, text=True,
@@ -62,25 +59,24 @@ def test_every_stored_query_gives_the_same_rows_remotely(oxigraph, fixture_store
 def test_the_cli_runs_stored_queries_on_the_endpoint(oxigraph, fixture_store_path, tmp_path):
     query_url = oxigraph[0]
     args = ["query", "models-by-tier", "-p", "org=Acme AI", "-f", "csv"]
-    remote_csv = aivc("--endpoint", query_url, *args, cwd=tmp_path)
-    local_csv = aivc(*args, "--store", str(fixture_store_path), cwd=tmp_path)
+    remote_csv = aivc("--endpoint", query_url, *args, cwd=tmp_path)          # the installed script, as users run it
+    local_csv = aivc_cli(*args, "--store", str(fixture_store_path))
     assert remote_csv.returncode == 0, remote_csv.stderr
     assert remote_csv.stdout == local_csv.stdout
     assert remote_csv.stdout.splitlines() == ["org,tier,rank,models", "Acme AI,fully-closed,0,1",
                                               "Acme AI,cloud-api,3,1", "Acme AI,downloadable-weights,4,2"]
-    ask = aivc("--endpoint", query_url, "sparql", "ASK { ?m <https://w3id.org/aivc/ontology#describedAsOpenSource> true }",
-               cwd=tmp_path)
+    ask = aivc_cli("--endpoint", query_url, "sparql", "ASK { ?m <https://w3id.org/aivc/ontology#describedAsOpenSource> true }")
     assert ask.stdout.strip() == "true"
-    graph = aivc("--endpoint", query_url, "sparql",
-                 "CONSTRUCT { ?o a <https://w3id.org/aivc/ontology#Organization> } WHERE "
-                 "{ ?o a <https://w3id.org/aivc/ontology#Organization> }", cwd=tmp_path)
+    graph = aivc_cli("--endpoint", query_url, "sparql",
+                     "CONSTRUCT { ?o a <https://w3id.org/aivc/ontology#Organization> } WHERE "
+                     "{ ?o a <https://w3id.org/aivc/ontology#Organization> }")
     assert sorted(graph.stdout.strip().splitlines()) == [
         f"<https://w3id.org/aivc/org/{o}> a <https://w3id.org/aivc/ontology#Organization> ." for o in ("acme", "commons", "tiny")]
 
 
 def test_a_malformed_query_is_refused_by_the_remote_with_its_message(oxigraph, tmp_path):
-    bad = aivc("--endpoint", oxigraph[0], "sparql", "SELECT WHERE {", cwd=tmp_path)
-    assert bad.returncode == 1 and "Traceback" not in bad.stderr
+    bad = aivc_cli("--endpoint", oxigraph[0], "sparql", "SELECT WHERE {")
+    assert bad.exit_code == 1 and "Traceback" not in bad.stderr
     assert bad.stderr.startswith(f"error: {oxigraph[0]} refused the request (HTTP 400): ")
     assert "error at 1:15" in bad.stderr
 
@@ -91,23 +87,23 @@ def test_push_replaces_graphs_and_removes_stale_aivc_graphs(tmp_path, fixture_st
             request = urllib.request.Request(f"{base}/store?graph={graph}", data=b"<http://x/a> <http://x/b> <http://x/c> .",
                                              method="PUT", headers={"Content-Type": "application/n-triples"})
             urllib.request.urlopen(request, timeout=10).read()
-        pushed = aivc("push", "--endpoint", base + "/query", "--graph-store", base + "/store",
-                      "--store", str(fixture_store_path), cwd=tmp_path)
-        assert pushed.returncode == 0, pushed.stderr
+        pushed = aivc_cli("push", "--endpoint", base + "/query", "--graph-store", base + "/store",
+                          "--store", str(fixture_store_path))
+        assert pushed.exit_code == 0, pushed.stderr
         assert "removed 1 graph(s) the local store no longer has" in pushed.stdout
         sizes = remote.remote_graph_sizes(base + "/query", 30)
         assert "https://w3id.org/aivc/graph/curated/gone/src" not in sizes
         assert sizes["http://example.org/someone-elses"] == 1
-        again = aivc("push", "--endpoint", base + "/query", "--graph-store", base + "/store",
-                     "--store", str(fixture_store_path), cwd=tmp_path)
-        assert again.returncode == 0 and remote.remote_graph_sizes(base + "/query", 30) == sizes
+        again = aivc_cli("push", "--endpoint", base + "/query", "--graph-store", base + "/store",
+                         "--store", str(fixture_store_path))
+        assert again.exit_code == 0 and remote.remote_graph_sizes(base + "/query", 30) == sizes
 
 
 def test_push_warns_when_the_default_graph_is_not_the_union(tmp_path, fixture_store_path):
     with oxigraph_serve(tmp_path / "db") as base:
-        pushed = aivc("push", "--endpoint", base + "/query", "--graph-store", base + "/store",
-                      "--store", str(fixture_store_path), cwd=tmp_path)
-    assert pushed.returncode == 0
+        pushed = aivc_cli("push", "--endpoint", base + "/query", "--graph-store", base + "/store",
+                          "--store", str(fixture_store_path))
+    assert pushed.exit_code == 0
     assert " ".join(pushed.stderr.split()) == (
         "warning: the remote's default graph does not include the named graphs, so the stored queries will find "
         "nothing there; make it the union (Oxigraph: serve --union-default-graph; see docs/remote.md)")
@@ -117,11 +113,11 @@ def test_an_unreachable_endpoint(tmp_path):
     with silent_server() as url:
         port = url.split(":")[2].split("/")[0]
     closed = f"http://127.0.0.1:{port}/sparql"
-    result = aivc("--endpoint", closed, "--timeout", "2", "query", "models-by-tier", cwd=tmp_path)
-    assert (result.returncode, result.stderr.strip()) == (
+    result = aivc_cli("--endpoint", closed, "--timeout", "2", "query", "models-by-tier")
+    assert (result.exit_code, result.stderr.strip()) == (
         1, f"error: cannot reach {closed}: connection refused (is the server running?)")
-    pushed = aivc("push", "--endpoint", closed, "--store", str(ROOT / "nowhere"), cwd=tmp_path)
-    assert pushed.returncode == 1 and "run 'aivc build' first" in pushed.stderr
+    pushed = aivc_cli("push", "--endpoint", closed, "--store", str(tmp_path / "nowhere"))
+    assert pushed.exit_code == 1 and "run 'aivc build' first" in pushed.stderr
 
 
 def test_a_slow_endpoint_gives_up_after_the_timeout(tmp_path):
@@ -135,19 +131,38 @@ def test_a_slow_endpoint_gives_up_after_the_timeout(tmp_path):
 
 def test_garbage_from_a_remote_is_reported(tmp_path):
     with thread_server(canned(200, "application/sparql-results+json", b"<html>Sorry, we are down</html>")) as base:
-        result = aivc("--endpoint", base + "/sparql", "query", "models-by-tier", cwd=tmp_path)
-    assert result.returncode == 1 and "Traceback" not in result.stderr
+        result = aivc_cli("--endpoint", base + "/sparql", "query", "models-by-tier")
+    assert result.exit_code == 1
     assert result.stderr.startswith(f"error: {base}/sparql answered with something that is not SPARQL results "
                                     "(Content-Type application/sparql-results+json): ")
     with thread_server(canned(502, "text/html", b"<h1>Bad gateway</h1>\n<p>upstream down</p>")) as base:
-        result = aivc("--endpoint", base + "/sparql", "query", "models-by-tier", cwd=tmp_path)
+        result = aivc_cli("--endpoint", base + "/sparql", "query", "models-by-tier")
     assert result.stderr.strip() == (f"error: {base}/sparql refused the request (HTTP 502 Bad Gateway): "
                                      "<h1>Bad gateway</h1> / <p>upstream down</p>")
 
 
 def test_federated_stored_query_is_refused_on_the_embedded_store_without_permission(fixture_store_path, tmp_path):
-    result = aivc("query", "developer-parents-from-wikidata", "--store", str(fixture_store_path), cwd=tmp_path)
-    assert (result.returncode, result.stderr.strip()) == (
+    result = aivc_cli("query", "developer-parents-from-wikidata", "--store", str(fixture_store_path))
+    assert (result.exit_code, result.stderr.strip()) == (
         2, "error: SERVICE <https://query.wikidata.org/sparql> is not allowed (no SERVICE host is allowed); "
            "allow it with --allow-service query.wikidata.org")
-    stores.open_read_only(fixture_store_path)
+
+
+def test_push_logs_in_when_the_graph_store_asks(tmp_path, fixture_store_path, fixture_store, monkeypatch):
+    with oxigraph_serve(tmp_path / "db", "--union-default-graph") as base:
+        refused: list[str] = []
+        with thread_server(basic_auth_proxy(base + "/store", "loader", "s3cret", refused)) as guarded:
+            anonymous = aivc_cli("push", "--endpoint", base + "/query", "--graph-store", guarded + "/store",
+                                 "--store", str(fixture_store_path))
+            assert anonymous.exit_code == 1
+            assert anonymous.stderr.strip() == (
+                f"error: push stopped: {guarded}/store?graph=https%3A%2F%2Fw3id.org%2Faivc%2Fgraph%2Fcurated%2Facme%2Fabout "
+                "refused the request (HTTP 401 Unauthorized): (empty body); give --user NAME and the password in "
+                "$AIVC_REMOTE_PASSWORD")
+            assert refused == ["PUT"]
+            monkeypatch.setenv("AIVC_REMOTE_PASSWORD", "s3cret")
+            pushed = aivc_cli("push", "--endpoint", base + "/query", "--graph-store", guarded + "/store",
+                              "--user", "loader", "--store", str(fixture_store_path))
+        assert pushed.exit_code == 0, pushed.output
+        assert remote.remote_graph_sizes(base + "/query", 30) == {
+            g.value: sum(1 for _ in fixture_store.quads_for_pattern(None, None, None, g)) for g in fixture_store.named_graphs()}

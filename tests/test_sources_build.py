@@ -12,7 +12,6 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from pyoxigraph import Store
 
 from aivc import ns, store as stores
 from aivc.build import build

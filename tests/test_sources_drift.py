@@ -139,7 +139,7 @@ def test_ecosystem_graphs_drift(tmp_path):
 
 def test_ecosystem_graphs_without_schema_or_assets(tmp_path):
     store, problems, _ = load(f"ecosystem-graphs={tmp_path}", data=None)
-    assert [str(p) for p in problems] == [f"{tmp_path.name}: no asset files (assets/*.yaml) in this folder"]
+    assert [str(p) for p in problems] == [f"{tmp_path.name}: no assets/*.yaml files in this folder"]
     write(tmp_path, "assets/a.yaml", "- {type: model, name: M, organization: L, whatever: 1}\n")
     store, problems, runs = load(f"ecosystem-graphs={tmp_path}", data=None)
     assert [str(p) for p in problems] == [

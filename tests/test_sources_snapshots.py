@@ -121,3 +121,20 @@ def test_fmti_indicators_and_scores(real):
     assert scores == {"Adept": "33", "AI21 Labs": "75", "Aleph Alpha": "75", "Amazon": "41", "Anthropic": "51",
                       "BigCode": "85", "Google": "47", "IBM": "64", "Meta": "60", "Microsoft": "62", "Mistral": "55",
                       "OpenAI": "49", "Stability": "58", "Writer": "56"}
+
+
+def test_one_command_builds_every_source_reconciled_valid_and_sourced(tmp_path):
+    """What a new user gets from `aivc build` with the shared snapshots: one published graph that
+    conforms, where every fact has a source and the sources' disagreements are listed."""
+    from aivc import queries as library, reconcile, store as stores
+    from aivc.build import build
+    from aivc.sources import parse_selection
+    result = build(tmp_path / "store", paths.DATA, sources=parse_selection("curated,ecosystem-graphs,epoch,eosai,fmti"))
+    assert result.report.conforms and set(result.sources) == {"ecosystem-graphs", "epoch", "eosai", "fmti"}
+    store = stores.open_read_only(tmp_path / "store")
+    assert library.rows(library.run(store, library.get("facts-without-source").text))[1] == []
+    disagreements = {(c.name, c.field, c.source, c.value) for c in reconcile.conflicts(store)}
+    assert {("AudioGen", "parameters", "ecosystem-graphs", "1500000000"), ("AudioGen", "parameters", "epoch", "1000000000"),
+            ("BEiT-3", "tier", "ecosystem-graphs", "downloadable-weights"), ("BEiT-3", "tier", "epoch", "fully-closed"),
+            ("ChatGLM-6B", "organization", "curated", "Zhipu AI"), ("ChatGLM-6B", "organization", "eosai", "THUDM")
+            } <= disagreements

@@ -97,7 +97,7 @@ def wikidata(
 
 
 def _report(result, thresholds, client) -> None:
-    """Counts, then every ambiguous record with its candidates, and conflicts between sources."""
+    """Counts, then every ambiguous record with its candidates."""
     same = sum(1 for l in result.links if l.score >= thresholds.same_as and l.justification != "ManualMappingCuration")
     curated = sum(1 for l in result.links if l.justification == "ManualMappingCuration")
     table = Table(title="aivc link wikidata", show_header=False)
@@ -111,5 +111,3 @@ def _report(result, thresholds, client) -> None:
     for rec, candidates in result.ambiguous:
         listed = ", ".join(f"{c.item.rsplit('/', 1)[-1]} ({s:.2f})" for s, c in candidates)
         out.print(f"ambiguous: {rec.iri} -> {listed}", highlight=False, markup=False)
-    for conflict in result.conflicts:
-        err.print(f"conflict: {conflict}", highlight=False, markup=False)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Annotated, Optional
 
 import typer
@@ -18,6 +19,9 @@ def push(endpoint: Annotated[str, typer.Option("--endpoint", metavar="URL",
              help="Graph Store Protocol URL (default: the --endpoint URL); for Oxigraph server: http://HOST:PORT/store, "
                   "Fuseki: http://HOST:PORT/DATASET/data.")] = None,
          timeout: Annotated[float, typer.Option(min=0.1, help="Seconds to wait for each request.")] = 120.0,
+         user: Annotated[Optional[str], typer.Option(
+             help="User for a Graph Store that asks for a login (Basic or Digest); the password is read from "
+                  "$AIVC_REMOTE_PASSWORD, never from the command line.")] = None,
          store: StoreOption = None) -> None:
     """Upload the graph to a remote store with the Graph Store Protocol, every named graph kept.
 
@@ -35,9 +39,12 @@ def push(endpoint: Annotated[str, typer.Option("--endpoint", metavar="URL",
                       console=err, transient=True) as bar:
             task = bar.add_task("", total=graphs)
             report = remote.push(local, endpoint, graph_store or endpoint, timeout,
-                                 progress=lambda g: bar.update(task, advance=1, description=g[-60:]))
+                                 progress=lambda g: bar.update(task, advance=1, description=g[-60:]),
+                                 opener=remote.graph_store_opener(graph_store or endpoint, user,
+                                                                  os.environ.get("AIVC_REMOTE_PASSWORD")))
     except remote.RemoteError as failed:
-        _fail(f"push stopped: {failed}")
+        hint = "; give --user NAME and the password in $AIVC_REMOTE_PASSWORD" if failed.status == 401 else ""
+        _fail(f"push stopped: {failed}{hint}")
     triples = sum(report.graphs.values())
     out.print(f"pushed {len(report.graphs)} graph(s), {triples} triple(s) to {graph_store or endpoint}", highlight=False)
     if report.removed:

@@ -53,6 +53,13 @@ class Untranslatable(ValueError):
 
 
 @dataclass(frozen=True)
+class ShapeResult(Result):
+    """A validation result that knows the shape it came from (for reports and for the contributor's words)."""
+
+    shape: str | None = None
+
+
+@dataclass(frozen=True)
 class Check:
     """One constraint of one shape as a SPARQL SELECT of ?this (and ?value, ?path when it has them)."""
 
@@ -282,8 +289,8 @@ def run(store: Store, compiled: Compiled | None = None) -> list[Result]:
             path = s["path"] if "path" in names else None
             if check.component == "SPARQLConstraintComponent" and value is None:
                 value = focus   # SHACL: a node shape's SPARQL result without ?value is about the focus node
-            results.append(Result(
-                severity=check.severity, focus=focus.value,
+            results.append(ShapeResult(
+                shape=check.shape, severity=check.severity, focus=focus.value,
                 path=path.value if path is not None else check.path,
                 component=check.component,
                 message=_fill(check.message, s, names),

@@ -101,7 +101,6 @@ class Reconciliation:
     links: list[Link] = field(default_factory=list)
     ambiguous: list[tuple[Record, list[tuple[float, Candidate]]]] = field(default_factory=list)
     unmatched: list[Record] = field(default_factory=list)
-    conflicts: list[str] = field(default_factory=list)
 
 
 # --- what aivc knows ----------------------------------------------------------------------------------
@@ -123,10 +122,12 @@ SELECT DISTINCT ?x ?kind ?label ?name ?country ?developer ?hf ?spdx ?curated WHE
 
 
 def records(store: Store, kinds: Iterable[str] = ("organization", "model", "licence")) -> list[Record]:
-    """The organizations, models and licences of the graph, in IRI order."""
+    """The organizations, models and licences of the graph, in IRI order, as the sources (not an
+    earlier run of the linker) describe them."""
     found: dict[str, Record] = {}
     wanted = set(kinds)
-    for row in store.query(RECORDS_QUERY, use_default_graph_as_union=True):
+    sources = [g for g in store.named_graphs() if g != LINK_GRAPH]      # what the links said before is not evidence
+    for row in store.query(RECORDS_QUERY, default_graph=sources):
         if row["kind"].value not in wanted:
             continue
         rec = found.setdefault(row["x"].value, Record(row["x"].value, row["kind"].value))
@@ -326,9 +327,6 @@ def reconcile(store: Store, client: PoliteClient, terms: WikidataTerms = Wikidat
             result.links.append(link)
             if kind == "organization":
                 developer_items[rec.iri] = link.candidate.item
-            if rec.huggingface and link.candidate.huggingface and rec.huggingface not in link.candidate.huggingface:
-                result.conflicts.append(f"{rec.iri}: Hugging Face id {rec.huggingface} here, "
-                                        f"{'/'.join(sorted(link.candidate.huggingface))} on {link.candidate.item}")
     return result
 
 

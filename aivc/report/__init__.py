@@ -56,7 +56,8 @@ def show(figure: Figure, got: Answer, ctx: Context) -> Shown:
         shown.message = figure.empty
     else:
         try:
-            shown.drawing = figure.draw(got.frame, ctx, f"chart-{figure.id}")
+            shown.drawing = drawing = figure.draw(got.frame, ctx, f"chart-{figure.id}")
+            drawing.reading = drawing.reading[:1].upper() + drawing.reading[1:]
         except (ValueError, TypeError, KeyError, AttributeError, ZeroDivisionError) as bad:
             shown.message = f"The rows of '{figure.source}' could not be drawn: {type(bad).__name__}: {bad}"
     return shown

@@ -196,6 +196,11 @@ def names(figure: Figure, frame: pd.DataFrame) -> tuple[set[str], set[str]]:
 
 # --- small helpers ------------------------------------------------------------------------------------------
 
+def counted(n: float, noun: str, plural: str = "") -> str:
+    """'1 firm', '3 firms': a count with its noun, for the readings."""
+    return f"{n:g} {noun if n == 1 else (plural or noun + 's')}"
+
+
 def share(part: float, whole: float) -> str:
     return f"{round(100 * part / whole)}%" if whole else "0%"
 
@@ -242,10 +247,12 @@ def draw_access_gradient(frame: pd.DataFrame, ctx: Context, chart_id: str) -> Dr
     total, opened = frame["models"].sum(), frame.loc[frame["rank"] >= open_rank, "models"].sum()
     firms = frame["org"].nunique()
     dated = [y for y in years if y != "undated"]
-    reading = (f"{opened:g} of {total:g} models ({share(opened, total)}) from {firms} firms are released with "
-               f"downloadable weights or fully open")
-    if len(dated) >= 2:
-        first, last = dated[0], dated[-1]
+    reading = (f"{opened:g} of {total:g} models ({share(opened, total)}) from {counted(firms, 'firm')} are "
+               f"released with downloadable weights or fully open")
+    per_year = frame.groupby("year")["models"].sum()
+    busy = [y for y in dated if per_year[y] >= 10] or dated     # a share of two models says little
+    if len(busy) >= 2:
+        first, last = busy[0], busy[-1]
         share_in = lambda y: share(frame[(frame.year == y) & (frame["rank"] >= open_rank)]["models"].sum(),  # noqa: E731
                                    frame[frame.year == y]["models"].sum())
         reading += f"; the open share was {share_in(first)} in {first} and {share_in(last)} in {last}"
@@ -341,13 +348,13 @@ def draw_transparency(frame: pd.DataFrame, ctx: Context, chart_id: str) -> Drawi
     ranks = {t.slug: float(t.rank if t.rank is not None else k) for k, t in enumerate(tiers)}
     points = [svg.Point(ranks.get(r.most_open_tier, 0.0), float(r.percent), str(r.developer),
                         ctx.color("AccessTier", r.most_open_tier)) for r in placed.itertuples(index=False)]
-    reading = f"{len(frame)} developers scored by the FMTI, {len(placed)} with releases in this graph"
+    reading = f"{counted(len(frame), 'developer')} scored by the FMTI, {len(placed)} with releases in this graph"
     if len(placed) >= 3 and placed["most_open_tier"].nunique() > 1 and placed["percent"].nunique() > 1:
         rho = placed["percent"].corr(placed["most_open_tier"].map(ranks), method="spearman")
         reading += (f"; Spearman correlation between score and most open tier: {rho:+.2f} "
                     f"({'more open developers disclose more' if rho > 0 else 'openness does not go with disclosure'})")
     if unplaced:
-        reading += f"; {unplaced} without a release are left out of the chart"
+        reading += f"; the chart leaves out {counted(unplaced, 'developer')} without a release"
     chart = svg.scatter(chart_id, "Transparency score by most open access tier", points,
                         x_ticks=[(ranks[t.slug], t.label) for t in tiers], y_low=0, y_high=100,
                         x_label="most open access tier of the developer's models",
@@ -370,7 +377,7 @@ def draw_lineage(frame: pd.DataFrame, ctx: Context, chart_id: str) -> Drawing:
     drifted = frame[frame.drift]
     first = families[0]
     reading = (f"The largest family is {first} ({bases.at[first, 'org']}) with "
-               f"{table.loc[first].sum():g} derived models; {drifted['models'].sum():g} of "
+               f"{counted(table.loc[first].sum(), 'derived model')}; {drifted['models'].sum():g} of "
                f"{frame['models'].sum():g} derived models carry another licence than their base.{left_out}")
     examples = [(f"{family} ({rows.iloc[0].base_licence}) →", [f"{r.licence} ({r.models:g})" for r in rows.itertuples()])
                 for family, rows in drifted.groupby("family", sort=False)][:8]
@@ -404,11 +411,11 @@ def draw_restrictions(frame: pd.DataFrame, ctx: Context, chart_id: str) -> Drawi
     if not per_term.empty:
         common = per_term.idxmax()
         reading += (f"; the most common term is {ctx.label('RestrictionTerm', common)} "
-                    f"({per_term[common]} licences)")
+                    f"({counted(per_term[common], 'licence')})")
     thresholds = pd.to_numeric(frame["threshold"], errors="coerce").dropna()
     if not thresholds.empty:
-        reading += (f"; {frame.loc[thresholds.index, 'licence'].nunique()} cap the number of users "
-                    f"(lowest cap {int(thresholds.min()):,} monthly users)")
+        reading += (f"; {counted(frame.loc[thresholds.index, 'licence'].nunique(), 'licence')} with a cap on "
+                    f"users (the lowest {int(thresholds.min()):,} monthly users)")
     chart = svg.matrix(chart_id, "Restriction terms per licence", shown, [t.label for t in terms] + [released], cells,
                        x_label="restriction term", y_label="licence", cell_width=50)
     return Drawing([chart], reading + "." + left_out)
@@ -428,13 +435,14 @@ def draw_value_capture(frame: pd.DataFrame, ctx: Context, chart_id: str) -> Draw
     biggest = frame["evidence"].max()
     cells = {(r.org, ctx.label("ValueCaptureMechanism", r.mechanism)):
              svg.Cell(f"{r.evidence:g}", _blend("#b45309", 0.3 + 0.7 * r.evidence / biggest),
-                      f"{r.org} - {ctx.label('ValueCaptureMechanism', r.mechanism)}: {r.evidence:g} evidence fact(s)")
+                      f"{r.org} - {ctx.label('ValueCaptureMechanism', r.mechanism)}: {r.evidence:g} piece(s) of evidence")
              for r in frame.itertuples(index=False) if r.org in firms}
     per = frame.groupby("mechanism").agg(evidence=("evidence", "sum"), firms=("org", "nunique"))
     top = per["evidence"].idxmax()
     reading = (f"{ctx.label('ValueCaptureMechanism', top)} is the most evidenced mechanism "
-               f"({per.at[top, 'evidence']:g} facts across {per.at[top, 'firms']} firms); "
-               f"{frame['org'].nunique()} firms show at least one mechanism.{left_out}")
+               f"({counted(per.at[top, 'evidence'], 'piece', 'pieces')} of evidence across "
+               f"{counted(per.at[top, 'firms'], 'firm')}); at least one mechanism is evidenced for "
+               f"{counted(frame['org'].nunique(), 'firm')}.{left_out}")
     chart = svg.matrix(chart_id, "Evidence of value-capture mechanisms per firm", firms,
                        [m.label for m in mechanisms], cells, x_label="value-capture mechanism (Foster 2025)",
                        y_label="firm", link=ctx.link, cell_width=52)
@@ -473,14 +481,15 @@ def draw_coverage(frame: pd.DataFrame, ctx: Context, chart_id: str) -> Drawing:
 
 def draw_conflicts(frame: pd.DataFrame, ctx: Context, chart_id: str) -> Drawing:
     per_field = frame.groupby("field").size().sort_values(ascending=False)
-    series = [svg.Series("facts on which sources disagree", DRIFT, [float(v) for v in per_field])]
+    series = [svg.Series("disagreements between two sources", DRIFT, [float(v) for v in per_field])]
     subject = next((c for c in ("model", "subject", "org") if c in frame), None)
     examples = ([(str(f), sorted(set(map(str, frame[frame.field == f][subject].dropna())))[:8])
                  for f in per_field.index] if subject else [])
-    reading = (f"{len(frame)} facts on which sources disagree; most of them on {per_field.index[0]} "
+    on = f" about {counted(frame[subject].nunique(), subject)}" if subject else ""
+    reading = (f"{counted(len(frame), 'disagreement')} between sources{on}; most of them on {per_field.index[0]} "
                f"({per_field.iloc[0]}).")
     chart = svg.horizontal_stacked_bars(chart_id, "Source conflicts per field", list(map(str, per_field.index)),
-                                        series, x_label="number of conflicting facts", y_label="field")
+                                        series, x_label="number of disagreements", y_label="field")
     return Drawing([chart], reading, examples)
 
 

@@ -202,7 +202,7 @@ def vertical_stacked_bars(chart_id: str, title: str, categories: Sequence[str], 
                           x_label: str, y_label: str) -> str:
     """One column per category (e.g. a year), stacked by series, counts on the vertical axis."""
     left, plot_height = 64, 260
-    column = max(34.0, min(70.0, PLOT_WIDTH / max(1, len(categories))))
+    column = max(44.0, min(70.0, PLOT_WIDTH / max(1, len(categories))))
     width = max(left + column * len(categories) + 30, 460)
     keys, legend_height = legend_marks([(s.name, s.color) for s in series], left, 44, width - left - 10)
     top = 44 + legend_height + 10
@@ -272,7 +272,7 @@ def scatter(chart_id: str, title: str, points: Sequence[Point], *, x_ticks: Sequ
     """
     left, top, plot_height, plot_width = 70, 50, 300, 120 * max(1, len(x_ticks))
     step = plot_width / max(1, len(x_ticks))
-    width = left + plot_width + 40
+    width = left + plot_width + 110          # room for the labels of the last category
     bottom = top + plot_height
     y_ticks = nice_ticks(y_low, y_high, whole=False)
     low, high = y_ticks[0], y_ticks[-1]
@@ -314,26 +314,28 @@ def wrap(text: str, width: int) -> list[str]:
 
 
 def intervals(chart_id: str, title: str, rows: Sequence[Interval], *, x_label: str, y_label: str) -> str:
-    """Estimates with confidence intervals (a forest plot), with the line of no effect at zero."""
-    label_chars = min(30, max(len(r.label) for r in rows))
+    """Estimates with confidence intervals (a forest plot), the line of no effect at zero, and the
+    numbers written beside each row; intervals that exclude zero are drawn in colour."""
+    label_chars = min(40, max(len(r.label) for r in rows))
     left, top = 30 + label_chars * CHAR_WIDTH + 8, 50
-    width = left + PLOT_WIDTH + 30
+    width = left + PLOT_WIDTH + 190
     ticks = nice_ticks(min(0.0, *(r.low for r in rows)), max(0.0, *(r.high for r in rows)), whole=False)
     low, high = ticks[0], ticks[-1]
     x_of = lambda v: left + (v - low) / (high - low) * PLOT_WIDTH  # noqa: E731
     bottom = top + LINE * len(rows)
-    body = []
+    body = [label(left + PLOT_WIDTH + 16, top - 8, "estimate [95% interval]", cls="column", fill="#4b5563")]
     for t in ticks:
         body += [line(x_of(t), top - 4, x_of(t), bottom),
                  label(x_of(t), bottom + 16, fmt(t), anchor="middle", cls="tick", fill=INK)]
     body.append(line(x_of(0), top - 4, x_of(0), bottom, stroke="#6b7280", cls="zero", dash="4 3"))
     for i, row in enumerate(rows):
         y = top + i * LINE + LINE / 2
-        color = "#6b7280" if row.low <= 0 <= row.high else "#2563eb"
-        tip = f"{row.label}: {fmt(row.estimate)} [{fmt(row.low)}, {fmt(row.high)}]"
+        color = "#9ca3af" if row.low <= 0 <= row.high else "#2563eb"
+        numbers = f"{fmt(row.estimate)} [{fmt(row.low)}, {fmt(row.high)}]"
         body.append(label(left - 8, y + 4, row.label, anchor="end", cls="category", max_chars=label_chars,
                           fill=INK))
-        body.append(f'<g class="mark"><title>{escape(tip)}</title>'
+        body.append(f'<g class="mark"><title>{escape(row.label)}: {escape(numbers)}</title>'
                     f'{line(x_of(row.low), y, x_of(row.high), y, stroke=color, cls="ci")}'
                     f'<circle cx="{x_of(row.estimate):.1f}" cy="{y:.1f}" r="4.5" fill="{color}"/></g>')
+        body.append(label(left + PLOT_WIDTH + 16, y + 4, numbers, cls="estimate", fill=INK))
     return frame(chart_id, title, width, bottom + 46, body, x_label=x_label, y_label=y_label)

@@ -95,6 +95,7 @@ class Endpoint:
 
     def __init__(self, pool: WorkerPool, stats: Statistics, settings: Settings):
         self.pool, self.stats, self.settings = pool, stats, settings
+        self.library = library.library()         # read once: the stored questions of this release
         self.routes: dict[str, Callable[[Request], Answer]] = {
             "/": self.editor, "/sparql": self.sparql, "/queries": self.list_queries,
             "/.well-known/void": self.void, "/void": self.void, "/context.jsonld": self.context,
@@ -184,7 +185,7 @@ class Endpoint:
     # --- stored queries ----------------------------------------------------------------------------
 
     def list_queries(self, request: Request) -> Answer:
-        listing = [_describe_query(q, request.base_url) for q in library.library().values()]
+        listing = [_describe_query(q, request.base_url) for q in self.library.values()]
         return Answer(200, "application/json", json.dumps(listing, indent=1).encode())
 
     def stored_query(self, request: Request, name: str) -> Answer:
@@ -192,10 +193,13 @@ class Endpoint:
             raise _Refusal(405, "stored queries answer GET: /queries/NAME?param=value", {"Allow": "GET, HEAD"})
         values = {k: v[0] for k, v in request.params.items() if k not in RESERVED_PARAMS}
         name, text_only = name.removesuffix(".rq"), name.endswith(".rq")
-        try:
-            stored = library.get(name)
-        except library.QueryError as unknown:
-            raise _Refusal(404, str(unknown)) from None
+        stored = self.library.get(name)
+        if stored is None:
+            try:
+                library.get(name)                   # raises, with the nearest name as a hint
+            except library.QueryError as unknown:
+                raise _Refusal(404, str(unknown)) from None
+            raise _Refusal(404, f"no stored query '{name}'")
         try:
             text = stored.bound_text(values)
         except library.QueryError as bad:

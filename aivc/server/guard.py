@@ -36,30 +36,27 @@ def tokens(text: str) -> Iterator[tuple[str, str]]:
             yield kind, match.group()
 
 
-def _prologue(toks: list[tuple[str, str]]) -> tuple[dict[str, str], str | None, int]:
-    """PREFIX declarations, BASE, and the index of the first token after the prologue."""
+def _prologue(toks: Iterator[tuple[str, str]]) -> tuple[dict[str, str], str | None, tuple[str, str] | None]:
+    """PREFIX declarations, BASE, and the first token after the prologue (read no further)."""
     prefixes: dict[str, str] = {}
     base = None
-    i = 0
-    while i < len(toks):
-        kind, value = toks[i]
-        if kind == "word" and value.upper() == "BASE" and i + 1 < len(toks):
-            base = toks[i + 1][1][1:-1]
-            i += 2
-        elif kind == "word" and value.upper() == "PREFIX" and i + 2 < len(toks):
-            prefixes[toks[i + 1][1].rstrip(":")] = toks[i + 2][1][1:-1]
-            i += 3
+    for kind, value in toks:
+        keyword = value.upper() if kind == "word" else ""
+        if keyword == "BASE":
+            base = next(toks, ("", "<>"))[1][1:-1]
+        elif keyword == "PREFIX":
+            name, iri = next(toks, ("", "")), next(toks, ("", "<>"))
+            prefixes[name[1].rstrip(":")] = iri[1][1:-1]
         else:
-            break
-    return prefixes, base, i
+            return prefixes, base, (kind, value)
+    return prefixes, base, None
 
 
 def query_form(text: str) -> str | None:
     """The request's first keyword after its prologue, upper-cased: SELECT, ASK, CONSTRUCT, DESCRIBE,
     or an update's INSERT, DELETE, LOAD...; None when there is none."""
-    toks = list(tokens(text))
-    _, _, first = _prologue(toks)
-    return toks[first][1].upper() if first < len(toks) and toks[first][0] == "word" else None
+    _, _, first = _prologue(tokens(text))
+    return first[1].upper() if first and first[0] == "word" else None
 
 
 def is_update(text: str) -> bool:
@@ -70,7 +67,7 @@ def is_update(text: str) -> bool:
 def service_targets(text: str) -> list[str]:
     """The endpoint IRIs named by the query's SERVICE clauses; Refused when one cannot be read."""
     toks = list(tokens(text))
-    prefixes, _, _ = _prologue(toks)
+    prefixes, _, _ = _prologue(iter(toks))
     targets = []
     for i, (kind, value) in enumerate(toks):
         if kind != "word" or value.upper() != "SERVICE":
