@@ -15,6 +15,8 @@ from rich.table import Table
 
 from . import __version__, paths, queries as library, store as stores
 from .build import BuildFailed, build as build_graph
+from .contrib.contribution import MAX_BYTES
+from .contrib.report import ReportFormat
 
 app = typer.Typer(
     help="aivc: an open knowledge graph of the AI value chain.\n\n"
@@ -238,10 +240,29 @@ def _markdown(columns: list[str], rows: list[dict]) -> str:
 
 
 @app.command()
-def validate(store: StoreOption = None) -> None:
-    """Validate the built graph against the SHACL shapes; exit 0 when it conforms."""
+def validate(files: Annotated[Optional[list[Path]], typer.Argument(
+                 help="Contributed files (.csv, .yaml, .jsonld, .ttl, .rdf) to check against the graph; "
+                      "none: the built graph itself.", show_default=False)] = None,
+             fmt: Annotated[ReportFormat, typer.Option(
+                 "--format", "-f", help="text, json, or turtle (a W3C SHACL validation report).")] = ReportFormat.text,
+             max_size: Annotated[int, typer.Option(
+                 "--max-size", metavar="BYTES", help="Refuse contributed files larger than this.")] = MAX_BYTES,
+             store: StoreOption = None) -> None:
+    """Validate the built graph against the SHACL shapes; exit 0 when it conforms.
+
+    With FILES, validate contributed files against the current graph instead (nothing is written):
+    each finding is placed at its CSV row and column, YAML line and key, JSON-LD pointer or Turtle
+    line, in plain words; exit 0 clean (warnings allowed), 1 violations, 2 a file cannot be read.
+    """
+    if files:
+        from .commands.contributions import validate_files
+        raise typer.Exit(validate_files(files, fmt, store, max_size))
     from .build import check      # the shapes run as SPARQL by the store, as `aivc build` runs them
     report = check(_open(store))
+    if fmt is not ReportFormat.text:
+        from .contrib.report import graph_report
+        sys.stdout.write(graph_report(report, fmt.value))
+        raise typer.Exit(0 if report.conforms else 1)
     for r in report.results:
         out.print(str(r), highlight=False, markup=False)
     state = "[green]conforms[/]" if report.conforms else "[red]does not conform[/]"

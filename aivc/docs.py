@@ -28,7 +28,8 @@ from loaders.curated import read_curated
 
 AIVC = rdflib.Namespace(ns.AIVC)
 PREFIXES = {**ns.PREFIXES, "org": "http://www.w3.org/ns/org#", "odrl": "http://www.w3.org/ns/odrl/2/",
-            "vann": "http://purl.org/vocab/vann/", "pav": "http://purl.org/pav/", "aivcsh": "https://w3id.org/aivc/shapes#"}
+            "vann": "http://purl.org/vocab/vann/", "pav": "http://purl.org/pav/",
+            "aivcsh": "https://w3id.org/aivc/shapes#"}
 PROPERTY_KINDS = {OWL.ObjectProperty: "object property", OWL.DatatypeProperty: "datatype property",
                   OWL.AnnotationProperty: "annotation property"}
 CHARACTERISTICS = {OWL.FunctionalProperty: "functional", OWL.TransitiveProperty: "transitive",
@@ -212,7 +213,8 @@ def describe_schemes(graph: rdflib.Graph) -> list[Scheme]:
     return schemes
 
 
-SCOPES = {SH.targetClass: "every {}", SH.targetSubjectsOf: "every subject of {}", SH.targetObjectsOf: "every value of {}"}
+SCOPES = {SH.targetClass: "every {}", SH.targetSubjectsOf: "every subject of {}",
+          SH.targetObjectsOf: "every value of {}"}
 
 
 def summarize_shapes(shapes: rdflib.Graph) -> dict[str, list[Shape]]:
@@ -227,8 +229,9 @@ def summarize_shapes(shapes: rdflib.Graph) -> dict[str, list[Shape]]:
                                       constraint_words(shapes, prop), text(shapes, prop, SH.message)))
         shape.constraints.sort(key=lambda c: str(c[0]))
         for sparql in shapes.objects(node, SH.sparql):
+            select = str(shapes.value(sparql, SH.select)).strip()
             shape.sparql.append((text(shapes, sparql, SH.message),
-                                 "\n".join(line.strip() for line in str(shapes.value(sparql, SH.select)).strip().splitlines())))
+                                 "\n".join(line.strip() for line in select.splitlines())))
         for target_kind, scope in SCOPES.items():
             for target in shapes.objects(node, target_kind):
                 by_term.setdefault(str(target), []).append(replace(shape, scope=scope))

@@ -39,6 +39,11 @@ CAVEATS = (
     "scores (none are in the graph yet); dates known only to the year or month count from its first day.",
     "Owner size is the owner's share of the applications built on AI models that the graph records "
     "(Ecosystem Graphs' applications, mostly), measured once, not at each release.",
+    "Models whose accessibility no source states have no tier and are left out; a model of several "
+    "developers takes the largest owner size among them and counts as big tech when any of them is.",
+    "Before/after: a derivative can rarely exist before the weights it is built on, so the before window "
+    "holds only dependents of an earlier (e.g. API) release or inconsistently dated ones; the comparison is "
+    "descriptive and biased toward 'after', not a test of Habibi's research-activity effect.",
     "Associations, not causal effects; small samples make the intervals wide and separation likely.",
 )
 
@@ -218,6 +223,9 @@ def before_after(store: Store, window: int = 12) -> BeforeAfter:
         "before": spill[["derivatives_before", "applications_before", "datasets_before"]].sum(axis=1),
         "after": spill[["derivatives_after", "applications_after", "datasets_after"]].sum(axis=1),
     }) if not spill.empty else pd.DataFrame(columns=["model", "org", "open_release", "before", "after"])
+    # one pair per model: a model of several developers comes once per developer from the query
+    table = table.groupby(["model", "open_release", "before", "after"], sort=False, as_index=False).agg(
+        org=("org", lambda names: ", ".join(sorted(set(names)))))[["model", "org", "open_release", "before", "after"]]
     complete = table["open_release"].map(lambda day: _month(day) + window <= _month(horizon)) if len(table) else []
     kept = table[complete].reset_index(drop=True) if len(table) else table
     if kept.empty:
@@ -260,6 +268,8 @@ def coefficient_figure(fit: LogitFit) -> str:
 def summary(table: pd.DataFrame, fit: LogitFit | None, spill: BeforeAfter | None, problems: list[str]) -> str:
     lines = ["# The economics of open-sourcing, reproduced on the aivc graph", "",
              f"Models with a performance edge: {len(table)} ({int(table['open'].sum()) if len(table) else 0} open).", ""]
+    if problems:
+        lines += ["## Not run", ""] + [f"- {p}" for p in problems] + [""]
     if fit is not None:
         lines += [f"## Logit of P(open), N = {fit.n} ({fit.n_open} open), pseudo R² = {fit.pseudo_r2:.3f}", "",
                   "| term | estimate | 95% CI | p | expected | finding |", "|---|---|---|---|---|---|"]
@@ -275,6 +285,5 @@ def summary(table: pd.DataFrame, fit: LogitFit | None, spill: BeforeAfter | None
                   f"{len(spill.table)} open models (left out: {spill.left_out} whose window runs past {spill.horizon}); "
                   f"mean dependents before {spill.mean_before:.2f}, after {spill.mean_after:.2f}; more after: "
                   f"{spill.more_after}, fewer: {spill.fewer_after}, same: {spill.same}; Wilcoxon p = {p}.", ""]
-    lines += [f"- {p}" for p in problems]
-    lines += ["", "## Caveats", ""] + [f"- {c}" for c in CAVEATS]
+    lines += ["## Caveats", ""] + [f"- {c}" for c in CAVEATS]
     return "\n".join(lines) + "\n"

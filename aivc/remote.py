@@ -179,6 +179,20 @@ def graph_store_opener(url: str, user: str | None = None, password: str | None =
                                        urllib.request.HTTPDigestAuthHandler(passwords))
 
 
+class _Replayable:
+    """A body that starts over once read to its end, so that an HTTP login retry (401, then the same
+    request with credentials) sends it whole again."""
+
+    def __init__(self, file):
+        self.file = file
+
+    def read(self, size: int = -1) -> bytes:
+        chunk = self.file.read(size)
+        if not chunk:
+            self.file.seek(0)
+        return chunk
+
+
 def _send(opener: urllib.request.OpenerDirector, method: str, url: str, timeout: float, body=None,
           length: int = 0) -> None:
     request = urllib.request.Request(url, data=body, method=method, headers={"User-Agent": USER_AGENT})
@@ -210,7 +224,7 @@ def put_graph(store: Store, graph, graph_store: str, timeout: float, opener: url
         length = body.tell()
         body.seek(0)
         _send(opener, "PUT", _graph_url(graph_store, None if isinstance(graph, DefaultGraph) else graph.value),
-              timeout, body, length)
+              timeout, _Replayable(body), length)
     return count
 
 

@@ -43,28 +43,32 @@ def curated_store(curated_build):
 LIBRARY_DATA = TESTS / "fixtures" / "library"
 
 
-def build_library_world(location: Path) -> None:
-    """tests/fixtures/library (curated files + a tracker's TriG) through the build's own steps:
-    load, reason, validate (it must conform), publish."""
+def build_world(location: Path, curated: Path | None, *trig: Path) -> None:
+    """A made-up world through the build's own steps - curated files (if any) and TriG files of
+    source-like facts loaded, reasoned, validated (it must conform) and published at ``location``."""
     from pyoxigraph import RdfFormat
-    from aivc import reasoning, validation
-    from aivc.build import populate
+    from aivc import reasoning
+    from aivc.build import check, load_ontology, populate
     with stores.new_build(location) as (store, folder):
-        assert populate(store, LIBRARY_DATA) == []
-        store.load(path=str(LIBRARY_DATA / "tracker.trig"), format=RdfFormat.TRIG)
+        if curated is None:
+            load_ontology(store)
+        else:
+            assert populate(store, curated) == []
+        for path in trig:
+            store.load(path=str(path), format=RdfFormat.TRIG)
         reasoning.reason(store)
-        report = validation.validate(store)
+        report = check(store)
         assert report.conforms, [str(r) for r in report.results]
         store.flush()
         del store
-        stores.publish(location, folder, {"fixture": "library"})
+        stores.publish(location, folder, {"fixture": location.parent.name})
 
 
 @pytest.fixture(scope="session")
 def library_store_path(tmp_path_factory) -> Path:
     """The made-up world on which the stored-question library and the economics are tested."""
     location = tmp_path_factory.mktemp("library-store") / "store"
-    build_library_world(location)
+    build_world(location, LIBRARY_DATA, LIBRARY_DATA / "tracker.trig")
     return location
 
 

@@ -7,7 +7,10 @@ first requests) are real sockets served from a thread, each with a bounded life.
 
 from __future__ import annotations
 
+import base64
+import ctypes
 import os
+import signal
 import shutil
 import socket
 import subprocess
@@ -23,6 +26,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from click.testing import Result
 
 TESTS = Path(__file__).parent
 WIKIDATA_FIXTURE = TESTS / "fixtures" / "wikidata" / "items.ttl"
@@ -50,10 +54,20 @@ def wait_until_up(url: str, process: subprocess.Popen, log, timeout: float = 60.
     raise RuntimeError(f"{url} did not come up within {timeout} s")
 
 
+def _die_with_parent() -> None:
+    """In the child, before exec: ask Linux to send SIGTERM when the test process dies, so that a
+    test run that is killed leaves no server behind (prctl PR_SET_PDEATHSIG)."""
+    try:
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)
+    except OSError:
+        pass
+
+
 @contextmanager
 def running(command: list[str], ready_url: str, **popen) -> Iterator[subprocess.Popen]:
     log = tempfile.TemporaryFile()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=log, **popen)
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=log,
+                               preexec_fn=_die_with_parent if sys.platform == "linux" else None, **popen)
     try:
         wait_until_up(ready_url, process, log)
         yield process
@@ -146,21 +160,42 @@ def silent_server() -> Iterator[str]:
         listener.close()
 
 
+class QuietHandler(BaseHTTPRequestHandler):
+    """A request handler that logs nothing and answers in one call."""
+
+    def reply(self, status: int, body: bytes, **headers: str) -> None:
+        self.send_response(status)
+        for name, value in headers.items():
+            self.send_header(name.replace("_", "-"), value)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def body(self) -> bytes | None:
+        return self.rfile.read(int(self.headers.get("Content-Length") or 0)) or None
+
+    def forward(self, url: str, body: bytes | None) -> None:
+        """Pass the request on to ``url`` and its answer back."""
+        headers = {k: v for k, v in self.headers.items() if k.lower() in ("content-type", "accept")}
+        request = urllib.request.Request(url, data=body, method=self.command, headers=headers)
+        try:
+            with urllib.request.urlopen(request, timeout=30) as answer:
+                status, data, media_type = answer.status, answer.read(), answer.headers.get("Content-Type", "")
+        except urllib.error.HTTPError as failed:
+            status, data, media_type = failed.code, failed.read(), failed.headers.get("Content-Type", "")
+        self.reply(status, data, Content_Type=media_type)
+
+    def log_message(self, *args):
+        pass
+
+
 def canned(status: int, media_type: str, body: bytes) -> type[BaseHTTPRequestHandler]:
     """A handler answering every request with the same response."""
-    class Canned(BaseHTTPRequestHandler):
+    class Canned(QuietHandler):
         def _answer(self):
-            length = int(self.headers.get("Content-Length") or 0)
-            self.rfile.read(length)
-            self.send_response(status)
-            self.send_header("Content-Type", media_type)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+            self.body()
+            self.reply(status, body, Content_Type=media_type)
         do_GET = do_POST = _answer
-
-        def log_message(self, *args):
-            pass
     return Canned
 
 
@@ -169,71 +204,38 @@ def flaky_proxy(target: str, failures: int, arrivals: list[float]) -> type[BaseH
     records when each request arrived."""
     lock = threading.Lock()
 
-    class Flaky(BaseHTTPRequestHandler):
+    class Flaky(QuietHandler):
         def do_POST(self):
-            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            body = self.body()
             with lock:
                 arrivals.append(time.monotonic())
                 fail = len(arrivals) <= failures
             if fail:
-                self.send_response(503)
-                self.send_header("Retry-After", "0")
-                self.send_header("Content-Length", "4")
-                self.end_headers()
-                self.wfile.write(b"busy")
-                return
-            request = urllib.request.Request(target, data=body, method="POST",
-                                             headers={k: v for k, v in self.headers.items()
-                                                      if k.lower() in ("content-type", "accept")})
-            with urllib.request.urlopen(request, timeout=30) as answer:
-                data = answer.read()
-                self.send_response(answer.status)
-                self.send_header("Content-Type", answer.headers.get("Content-Type", ""))
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-        def log_message(self, *args):
-            pass
+                self.reply(503, b"busy", Retry_After="0")
+            else:
+                self.forward(target, body)
     return Flaky
 
 
-def aivc_cli(*args: str) -> "click.testing.Result":
+def basic_auth_proxy(target: str, user: str, password: str, refused: list[str]) -> type[BaseHTTPRequestHandler]:
+    """A Graph Store in front of ``target`` that asks for HTTP Basic credentials (401 until they are right)."""
+    expected = "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()
+
+    class Guarded(QuietHandler):
+        def _forward(self):
+            body = self.body()
+            if self.headers.get("Authorization") != expected:
+                refused.append(self.command)
+                self.reply(401, b"", WWW_Authenticate='Basic realm="graph store"')
+            else:
+                self.forward(target + self.path.removeprefix("/store"), body)
+        do_PUT = do_DELETE = _forward
+    return Guarded
+
+
+def aivc_cli(*args: str) -> Result:
     """The aivc command line run in this process (same code as the script, without its start-up time)."""
     from typer.testing import CliRunner
 
     from aivc.cli import app
     return CliRunner().invoke(app, list(args), env={"COLUMNS": "200"})
-
-
-def basic_auth_proxy(target: str, user: str, password: str, refused: list[str]) -> type[BaseHTTPRequestHandler]:
-    """A Graph Store in front of ``target`` that asks for HTTP Basic credentials (401 until they are right)."""
-    import base64
-    expected = "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()
-
-    class Guarded(BaseHTTPRequestHandler):
-        def _forward(self):
-            body = self.rfile.read(int(self.headers.get("Content-Length") or 0)) or None
-            if self.headers.get("Authorization") != expected:
-                refused.append(self.command)
-                self.send_response(401)
-                self.send_header("WWW-Authenticate", 'Basic realm="graph store"')
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-                return
-            request = urllib.request.Request(target + self.path.removeprefix("/store"), data=body, method=self.command,
-                                             headers={"Content-Type": self.headers.get("Content-Type", "")})
-            try:
-                with urllib.request.urlopen(request, timeout=30) as answer:
-                    status, data = answer.status, answer.read()
-            except urllib.error.HTTPError as failed:
-                status, data = failed.code, failed.read()
-            self.send_response(status)
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-        do_PUT = do_DELETE = _forward
-
-        def log_message(self, *args):
-            pass
-    return Guarded

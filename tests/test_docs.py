@@ -38,7 +38,8 @@ def test_every_class_and_property_is_documented_once_with_its_label_and_definiti
     assert [t.curie for t in docs.classes] == sorted({t.curie for t in docs.classes},
                                                       key=lambda c: (terms(docs)[c].label.lower(), c))
     assert {t.curie for t in docs.classes} == own(ontology, OWL.Class)
-    assert {t.curie for t in docs.properties} == (own(ontology, OWL.ObjectProperty) | own(ontology, OWL.DatatypeProperty)
+    assert {t.curie for t in docs.properties} == (own(ontology, OWL.ObjectProperty)
+                                                  | own(ontology, OWL.DatatypeProperty)
                                                   | own(ontology, OWL.AnnotationProperty))
     for term in docs.classes + docs.properties:
         iri = rdflib.URIRef(term.iri)
@@ -75,7 +76,8 @@ def test_examples_come_from_the_data_with_their_sources(docs):
         "Acme Open 7B <https://w3id.org/aivc/model/acme-open-7b> (source: Acme Open announcement)"]
     assert terms(docs)["aivc:quantizedFrom"].examples == ["Tiny Chat Q4 → Tiny Chat (source: Tiny Chat model card)"]
     assert terms(docs)["aivc:derivedFrom"].examples == [        # materialized by the inference rules
-        "Acme Open 7B Chat → Acme Open 7B (derived by aivc rules)", "Tiny Chat Q4 → Tiny Chat (derived by aivc rules)",
+        "Acme Open 7B Chat → Acme Open 7B (derived by aivc rules)",
+        "Tiny Chat Q4 → Tiny Chat (derived by aivc rules)",
         "Tiny Chat → Acme Open 7B Chat (derived by aivc rules)"]
 
 

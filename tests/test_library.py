@@ -125,12 +125,12 @@ ANSWERS = [
         ("FR", "cloud-api", 3, 2, 1, 0.667), ("FR", "downloadable-weights", 4, 2, 1, 0.667),
         ("US", "hosted", 2, 1, 1, 0.25), ("US", "cloud-api", 3, 1, 1, 0.25), ("US", "downloadable-weights", 4, 2, 1, 0.5)]),
     ("governance-types-by-country", {}, [
-        ("(unknown)", "hierarchical", "hierarchy", 1, 1), ("CN", "captive-externalized", "captive", 2, 1),
-        ("CN", "open-platform", "modular", 2, 1), ("DE", "open-platform", "modular", 1, 1),
-        ("DE", "controlled-openness", "relational", 2, 1), ("DE", "full-openness", "market", 2, 1),
-        ("FR", "captive-externalized", "captive", 3, 1), ("FR", "controlled-openness", "relational", 2, 1),
-        ("US", "hierarchical", "hierarchy", 2, 1), ("US", "captive-externalized", "captive", 2, 1),
-        ("US", "open-platform", "modular", 4, 1)]),
+        ("(unknown)", "hierarchical", "hierarchy", 1, 1, 1), ("CN", "captive-externalized", "captive", 2, 1, 1),
+        ("CN", "open-platform", "modular", 2, 1, 1), ("DE", "open-platform", "modular", 1, 1, 1),
+        ("DE", "controlled-openness", "relational", 2, 2, 1), ("DE", "full-openness", "market", 2, 1, 1),
+        ("FR", "captive-externalized", "captive", 3, 2, 1), ("FR", "controlled-openness", "relational", 2, 2, 1),
+        ("US", "hierarchical", "hierarchy", 2, 1, 1), ("US", "captive-externalized", "captive", 2, 1, 1),
+        ("US", "open-platform", "modular", 4, 2, 1)]),
     ("catch-up-time", {}, [
         ("Globex Vision", G, "2022-11-01", 2e23, "2023-06-01", "Globex Open 8B", G, 5e23, 7),
         ("Globex Ultra", G, "2023-03-01", 1e25, None, None, None, None, None),

@@ -13,10 +13,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from pyoxigraph import RdfFormat
-
-from aivc import economics, reasoning, store as stores, validation
-from aivc.build import load_ontology
+from aivc import economics, store as stores
+from conftest import build_world
 
 FIRMS = [("f0", "BigTech", 6), ("f1", "BigTech", 3), ("f2", "Startup", 2), ("f3", "Startup", 1),
          ("f4", "Academic", 0), ("f5", "NonProfit", 0)]         # id, owner type, applications on its models
@@ -44,11 +42,13 @@ def generated_world(n: int = 60, seed: int = 7) -> str:
         p = 1 / (1 + math.exp(-(-1.2 - 0.9 * edge + (1.5 if owner == "BigTech" else 0.0))))
         is_open = rng.random() < p
         best[firm] = max(best.get(firm, 0), compute)
-        tier = "aivc:DownloadableWeights ; aivc:licence w:apache" if is_open else "aivc:CloudAPI"
+        tier = ("aivc:DownloadableWeights ; aivc:licence w:apache ; aivc:sourceAccessValue \"open\"" if is_open
+                else "aivc:CloudAPI ; aivc:sourceAccessValue \"api\"")
         modality = "image" if i % 7 == 3 else "text"
         lines += [f"w:m{i} a aivc:FoundationModel ; rdfs:label \"Model {i}\" ; aivc:developedBy w:{firm} ; "
                   f"aivc:modality \"{modality}\" .",
                   f"w:r{i} a aivc:ReportedRelease ; aivc:releaseOf w:m{i} ; aivc:accessTier {tier} ; "
+                  f"aivc:sourceRecord \"generated.csv:{i + 2}\" ; "
                   f"aivc:releaseDate \"{2019 + i // 12}-{i % 12 + 1:02d}-01\"^^xsd:date ; "
                   f"aivc:reportedTrainingCompute \"{compute:.6e}\"^^xsd:double ."]
     return "\n".join(lines + ["}"]) + "\n"
@@ -60,15 +60,7 @@ def generated_store_path(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("generated")
     (folder / "world.trig").write_text(generated_world())
     location = folder / "store"
-    with stores.new_build(location) as (store, build_folder):
-        load_ontology(store)
-        store.load(path=str(folder / "world.trig"), format=RdfFormat.TRIG)
-        reasoning.reason(store)
-        report = validation.validate(store)
-        assert report.conforms, [str(r) for r in report.results]
-        store.flush()
-        del store
-        stores.publish(location, build_folder, {"fixture": "generated"})
+    build_world(location, None, folder / "world.trig")
     return location
 
 

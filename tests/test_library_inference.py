@@ -55,7 +55,8 @@ def test_explain_governance_shows_the_rule_that_fired_and_the_facts_it_read(libr
     # the tracker reports another tier: its release is classified, and explained, on its own facts
     assert (tracker.governance, tracker.rule) == ("captive-externalized", "captive-externalized")
     assert [c.rule for c in tracker.checks if c.fired] == ["captive-externalized"]
-    assert list(tracker.facts) == [Fact("release/tracker/initech-7b", "aivc:accessTier", "cloud-api", TRACKER, None)]
+    assert list(tracker.facts) == [Fact("release/tracker/initech-7b", "aivc:accessTier", "cloud-api", TRACKER,
+                                        "tracker/releases.csv:6")]
 
 
 def test_explain_follows_the_licence_to_its_restriction_clauses(library_store):

@@ -55,6 +55,19 @@ def test_importing_aivc_does_not_load_the_query_api(tmp_path):
     assert probe.stdout.split() == ["False", "False", "True"]
 
 
+@pytest.mark.parametrize("command, words", [
+    (["explain"], "which readable rule assigned a conclusion"),
+    (["explain", "governance"], "every rule of rules/governance/ is re-run on the model's release alone"),
+    (["explain", "mechanisms"], "the documents those facts come from"),
+    (["reproduce", "open-sourcing"], "fits a logit of P(open) with statsmodels"),
+    (["query"], "--format"),
+])
+def test_the_new_commands_explain_themselves(tmp_path, command, words):
+    result = cli(*command, "--help", cwd=tmp_path)
+    assert result.returncode == 0
+    assert words in " ".join(result.stdout.replace("│", " ").split())
+
+
 def test_queries_can_be_filtered_by_tag(tmp_path):
     listed = cli("queries", "--tag", "mechanisms", cwd=tmp_path)
     assert listed.returncode == 0

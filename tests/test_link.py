@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import time
 from pathlib import Path
 
 import pytest
@@ -118,7 +117,7 @@ def test_polite_retries_and_rate_limit(tmp_path, wikidata_endpoint):  # noqa: F8
     assert result.exit_code == 0, result.output
     assert summary(result.stdout)["requests sent / answers from cache"] == "4 / 0"   # 2 refused, then names, facts
     assert len(arrivals) == 4
-    gaps = [b - a for a, b in zip(arrivals, arrivals[1:])]
+    gaps = [b - a for a, b in zip(arrivals, arrivals[1:], strict=False)]
     assert min(gaps) >= 0.29, gaps
     arrivals.clear()
     with thread_server(flaky_proxy(wikidata_endpoint, failures=5, arrivals=arrivals)) as proxy:

@@ -242,8 +242,8 @@ def test_a_failing_analysis_is_reported_in_its_panel(fixture_store, tmp_path):
         raise RuntimeError("the graph has no compute figures")
     figure = replace(FIGURES[7], analysis=broken)
     [shown] = make_report(fixture_store, tmp_path / "report", figures=[figure]).figures
-    assert shown.message == (f"The analysis {__name__}.test_a_failing_analysis_is_reported_in_its_panel.<locals>.broken "
-                             "failed on this graph: the graph has no compute figures")
+    assert shown.message == (f"The analysis {__name__}.test_a_failing_analysis_is_reported_in_its_panel."
+                             "<locals>.broken failed on this graph: the graph has no compute figures")
 
 
 # --- the output folder ------------------------------------------------------------------------------------------
@@ -305,7 +305,8 @@ def test_aivc_report_from_another_folder(fixture_store_path, tmp_path):
     assert result.returncode == 0, result.stderr
     assert "12 firm and model pages" in result.stdout
     assert f"open{tmp_path / 'site' / 'index.html'}" in "".join(result.stdout.split())   # rich may wrap it
-    assert (tmp_path / "site" / "index.html").is_file() and (tmp_path / "site" / "entities" / "firm-acme.html").is_file()
+    assert (tmp_path / "site" / "index.html").is_file()
+    assert (tmp_path / "site" / "entities" / "firm-acme.html").is_file()
     (tmp_path / "mine").mkdir()
     (tmp_path / "mine" / "thesis.tex").write_text("do not delete")
     refused = aivc("report", "--store", str(fixture_store_path), "--out", "mine", cwd=tmp_path)

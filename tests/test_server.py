@@ -22,7 +22,7 @@ from aivc import queries as library, store as stores
 from aivc.description import dataset_version
 from aivc.linked_data import context
 from aivc.server.app import STATIC
-from real_servers import aivc_serve, wikidata_endpoint  # noqa: F401 - fixture
+from real_servers import aivc_cli, aivc_serve, wikidata_endpoint  # noqa: F401 - fixture
 
 AIVC = "https://w3id.org/aivc/ontology#"
 FOUNDATION_LABELS = ["Acme Big", "Acme Internal", "Acme Open 7B", "Commons 1B", "Commons NC", "Tiny Pro"]
@@ -267,3 +267,12 @@ def test_the_editor_is_served_from_the_package(endpoint):
         served = get(endpoint + "/static/vendor/yasgui/" + name)[2]
         assert f"| {name} | {hashlib.sha256(served).hexdigest()} |" in record
     assert get(endpoint + "/static/../app.py")[0] == 404
+
+
+def test_serve_errors_are_clear(endpoint, fixture_store_path, tmp_path):
+    port = urllib.parse.urlsplit(endpoint).port
+    missing = aivc_cli("serve", "--store", str(tmp_path / "none"), "--port", str(port))
+    assert (missing.exit_code, missing.stderr.strip()) == (
+        1, f"error: no aivc graph at {tmp_path / 'none'}: run 'aivc build' first (or pass --store)")
+    taken = aivc_cli("serve", "--store", str(fixture_store_path), "--port", str(port), "--workers", "1")
+    assert (taken.exit_code, taken.stderr.strip()) == (1, f"error: cannot listen on 127.0.0.1:{port}: Address already in use")

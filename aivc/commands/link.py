@@ -98,8 +98,8 @@ def wikidata(
 
 def _report(result, thresholds, client) -> None:
     """Counts, then every ambiguous record with its candidates."""
-    same = sum(1 for l in result.links if l.score >= thresholds.same_as and l.justification != "ManualMappingCuration")
-    curated = sum(1 for l in result.links if l.justification == "ManualMappingCuration")
+    curated = sum(1 for link in result.links if link.justification == "ManualMappingCuration")
+    same = sum(1 for link in result.links if link.score >= thresholds.same_as) - curated
     table = Table(title="aivc link wikidata", show_header=False)
     table.add_row("linked (owl:sameAs + skos:exactMatch)", str(same))
     table.add_row("linked (skos:exactMatch only)", str(len(result.links) - same - curated))

@@ -25,6 +25,7 @@ from loaders.curated import Ids
 from . import shapes_sparql
 from .contribution import MAX_BYTES, Contribution, Unreadable
 from .readers import read_contribution
+from .rdf_facts import words
 from .vocabulary import vocabulary
 from .wording import Finding, explain, finding_of
 
@@ -44,6 +45,7 @@ class Outcome:
     findings: list[Finding] = field(default_factory=list)
     results: list[Result] = field(default_factory=list)   # the SHACL results behind the findings
     already_known: int = 0                                # contributed facts the graph already holds
+    known: set = field(default_factory=set)               # results the graph had before, about contributed resources
 
     @property
     def all_findings(self) -> list[Finding]:
@@ -99,12 +101,13 @@ def validate(live: Store, outcome: Outcome) -> None:
     existing = {s for s in subjects if _described_in(live, s)}
     if existing and results:
         before = working_store(live, context, [])
-        known = {_key(r) for r in shapes_sparql.run(before) if r.focus in existing}
-        results = [r for r in results if _key(r) not in known]
+        outcome.known = {_key(r) for r in shapes_sparql.run(before) if r.focus in existing}
+        results = [r for r in results if _key(r) not in outcome.known]
     outcome.results = results
     outcome.already_known = sum(1 for q in contributed if q.graph_name != ns.PROVENANCE_GRAPH
                                 and _stated_in_graph(live, q))
     outcome.findings += explain(results, outcome.contributions, live, work)
+    outcome.findings += untyped(outcome.contributions, work)
     if outcome.already_known:
         outcome.findings.append(Finding(
             file=", ".join(c.name for c in outcome.contributions), syntax="file", line=None, field=None,
@@ -113,8 +116,23 @@ def validate(live: Store, outcome: Outcome) -> None:
                     "the contribution's source will be recorded beside the existing ones"))
 
 
+def untyped(contributions: list[Contribution], work: Store) -> list[Finding]:
+    """Resources the contribution describes without saying what they are: no shape would look at them."""
+    rdf_type = NamedNode(ns.RDF + "type")
+    own_records = tuple(ns.BASE + kind + "/" for kind in ("graph", "dataset", "genid"))
+    found = []
+    for c in contributions:
+        for subject, place in c.subjects.items():
+            if subject.startswith(ns.BASE) and not subject.startswith(own_records) and not subject.startswith(ns.AIVC) \
+                    and next(iter(work.quads_for_pattern(NamedNode(subject), rdf_type, None)), None) is None:
+                found.append(Finding(c.name, c.syntax, place.line, place.field, f"{words(subject)} has no type: say what "
+                                     "it is (aivc:FoundationModel, aivc:FineTunedModel, aivc:Release, aivc:Organization, "
+                                     "aivc:Licence...)", "violation", "graph", subject))
+    return found
+
+
 def _key(result: Result) -> tuple:
-    return result.focus, result.path, result.component, result.value, result.message
+    return result.focus, result.path, result.component, result.value
 
 
 def _described_in(store: Store, iri: str) -> bool:

@@ -47,6 +47,7 @@ class Finding:
     focus: str | None = None
     path: str | None = None
     value: str | None = None
+    component: str | None = None   # the SHACL constraint component, e.g. ClassConstraintComponent
 
     def where(self) -> str:
         parts = [self.file]
@@ -94,9 +95,15 @@ def explain(results: list[Result], contributions: list[Contribution], live: Stor
 
 
 def _preferred(results: list[Result]) -> list[Result]:
-    """A conflict reported by ConflictShape needs no second word from a max-count constraint on the same value."""
+    """The results that say something the others do not: a conflict reported by ConflictShape needs no
+    second word from a max-count constraint on the same property, and a fact the rules derive (a
+    governance type) is not blamed on the contributor when one of their own facts about it is wrong."""
     conflicts = {(r.focus, r.path) for r in results if (getattr(r, "shape", None) or "").endswith("#ConflictShape")}
-    return [r for r in results if not (r.component == "MaxCountConstraintComponent" and (r.focus, r.path) in conflicts)]
+    derived = vocabulary().derived
+    direct = {r.focus for r in results if r.path not in derived}
+    return [r for r in results
+            if not (r.component == "MaxCountConstraintComponent" and (r.focus, r.path) in conflicts)
+            and not (r.path in derived and r.focus in direct)]
 
 
 class _Phrasing:
@@ -133,7 +140,7 @@ class _Phrasing:
         c, place = located
         field = place.field or (words(r.path) if r.path else None)
         return [Finding(c.name, c.syntax, place.line, field, self.message(r, c, field), r.severity, shape,
-                        r.focus, r.path, r.value)]
+                        r.focus, r.path, r.value, r.component)]
 
     def message(self, r: Result, c: Contribution, field: str | None) -> str:
         text = _plain(r.message)
@@ -169,7 +176,7 @@ class _Phrasing:
             noun = _label(rng)
             match = difflib.get_close_matches(_slug_like(name), list(scheme), n=1, cutoff=0.5)
             hint = f"; did you mean '{match[0]}'?" if match else f" (one of: {', '.join(scheme)})"
-            return f"'{name}' is not a {noun}{hint}"
+            return f"'{name}' is not {'an' if noun[0] in 'aeiou' else 'a'} {noun}{hint}"
         return f"'{words(value)}' is not known: it is neither in the graph nor in the contribution"
 
     def _suggest(self, kind: str, ident: str) -> str:
@@ -234,7 +241,7 @@ class _Phrasing:
                 out.append(Finding(c.name, c.syntax, place.line, place.field,
                                    f"the facts about {words(subject)} have no source: name the document that states "
                                    "them (dcterms:source <URL>, described with dcterms:title and dcterms:date)",
-                                   r.severity, shape, subject, r.path, r.value))
+                                   r.severity, shape, subject, r.path, r.value, r.component))
         return out
 
     def shown(self, value: str) -> str:

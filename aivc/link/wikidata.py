@@ -147,7 +147,8 @@ def records(store: Store, kinds: Iterable[str] = ("organization", "model", "lice
 
 def _literals(values: Iterable[str], languages: Iterable[str | None]) -> str:
     """Terms for a VALUES block, serialized by pyoxigraph (escaped), never pasted as raw text."""
-    return " ".join(str(Literal(v, language=lang) if lang else Literal(v)) for v in sorted(values) for lang in languages)
+    return " ".join(str(Literal(v, language=lang) if lang else Literal(v))
+                    for v in sorted(values) for lang in languages)
 
 
 def names_query(names: Iterable[str], terms: WikidataTerms) -> str:
@@ -173,7 +174,8 @@ SELECT DISTINCT ?id ?item WHERE {{
 def facts_query(items: Iterable[str], terms: WikidataTerms) -> str:
     """One row per fact (?what, ?value) of each item: label, organization, country, developer, ids."""
     ids = " ".join(f"<{i}>" for i in sorted(items))
-    hf = f'\n  UNION {{ ?item wdt:{terms.huggingface} ?value BIND("huggingface" AS ?what) }}' if terms.huggingface else ""
+    hf = (f'\n  UNION {{ ?item wdt:{terms.huggingface} ?value BIND("huggingface" AS ?what) }}'
+          if terms.huggingface else "")
     return f"""PREFIX rdfs: <{ns.RDFS}>
 PREFIX wd: <{WD}>
 PREFIX wdt: <{WDT}>
@@ -199,7 +201,8 @@ def score(record: Record, cand: Candidate, developer_items: dict[str, str]) -> t
     """The candidate's score for this record and the evidence for it, in words (see the module table)."""
     evidence: list[str] = []
     if record.kind == "licence":
-        return (1.0, [f"same SPDX id {record.spdx}"]) if cand.matched.get(record.spdx or "") == "identifier" else (0.0, [])
+        same_id = cand.matched.get(record.spdx or "") == "identifier"
+        return (1.0, [f"same SPDX id {record.spdx}"]) if same_id else (0.0, [])
     if record.kind == "model" and record.huggingface and record.huggingface in cand.huggingface:
         return 1.0, [f"same Hugging Face id {record.huggingface}"]
     how = set(cand.matched.values())
@@ -220,7 +223,8 @@ def score(record: Record, cand: Candidate, developer_items: dict[str, str]) -> t
         if record.country and cand.countries:
             agrees = record.country in cand.countries
             total += 0.2 if agrees else -0.4
-            evidence.append(f"country {record.country}" + ("" if agrees else f" but Wikidata says {'/'.join(sorted(cand.countries))}"))
+            says = "/".join(sorted(cand.countries))
+            evidence.append(f"country {record.country}" + ("" if agrees else f" but Wikidata says {says}"))
     if record.kind == "model":
         mine = developer_items.get(record.developer or "")
         if mine and cand.developers:
@@ -296,10 +300,11 @@ def _candidates(client: PoliteClient, group: list[Record], terms: WikidataTerms,
 
 
 def reconcile(store: Store, client: PoliteClient, terms: WikidataTerms = WikidataTerms(),
-              thresholds: Thresholds = Thresholds(), batch: int = 50,
+              thresholds: Thresholds | None = None, batch: int = 50,
               kinds: Iterable[str] = ("organization", "model", "licence"),
               progress: Callable[[str], None] = lambda step: None) -> Reconciliation:
     """Organizations first (models are confirmed by their developer's item), then models, then licences."""
+    thresholds = thresholds or Thresholds()
     result = Reconciliation()
     developer_items: dict[str, str] = {}
     everything = records(store, kinds)
@@ -310,7 +315,8 @@ def reconcile(store: Store, client: PoliteClient, terms: WikidataTerms = Wikidat
         found = _candidates(client, group, terms, batch, progress)
         for rec in group:
             if rec.curated:
-                link = Link(rec, found[rec.iri][rec.curated], 1.0, ["given in the curated data"], "ManualMappingCuration")
+                link = Link(rec, found[rec.iri][rec.curated], 1.0, ["given in the curated data"],
+                            "ManualMappingCuration")
             else:
                 scored = sorted(((score(rec, c, developer_items), c) for c in found.get(rec.iri, {}).values()),
                                 key=lambda sc: (-sc[0][0], sc[1].item))
@@ -350,7 +356,8 @@ def link_quads(result: Reconciliation, thresholds: Thresholds, mapping_date: str
             mapping = NamedNode(ns.BASE + "mapping/wikidata/" + link.record.iri.removeprefix(ns.BASE))
             yield _q(mapping, ns.RDF + "type", NamedNode(SSSOM + "Mapping"))
             yield _q(mapping, ns.OWL + "annotatedSource", subject)
-            yield _q(mapping, ns.OWL + "annotatedProperty", NamedNode((ns.OWL + "sameAs") if same else (ns.SKOS + "exactMatch")))
+            predicate = ns.OWL + "sameAs" if same else ns.SKOS + "exactMatch"
+            yield _q(mapping, ns.OWL + "annotatedProperty", NamedNode(predicate))
             yield _q(mapping, ns.OWL + "annotatedTarget", item)
             yield _q(mapping, SSSOM + "confidence", Literal(repr(float(link.score)), datatype=double))
             yield _q(mapping, SSSOM + "mapping_justification", NamedNode(SEMAPV + link.justification))
@@ -379,4 +386,5 @@ def provenance_quads(endpoint: str, retrieved: Iterable[str]) -> Iterator[Quad]:
     yield Quad(source, NamedNode(ns.DCTERMS + "title"), Literal(f"Wikidata, via the SPARQL endpoint {endpoint}"), prov)
     dates = sorted({r[:10] for r in retrieved})
     if dates:
-        yield Quad(source, NamedNode(PAV + "retrievedOn"), Literal(dates[-1], datatype=NamedNode(ns.XSD + "date")), prov)
+        yield Quad(source, NamedNode(PAV + "retrievedOn"),
+                   Literal(dates[-1], datatype=NamedNode(ns.XSD + "date")), prov)

@@ -3,8 +3,9 @@ inline SVG and is read in one sentence computed from the same rows.
 
 A figure whose question has no answer in this graph - the query is not installed yet, it returned no
 rows, or it lacks a column the figure needs - shows a "no data" panel saying why, never a broken chart.
-Colours, orders and labels of tiers, governance types, restriction terms and mechanisms are read from
-the graph's concept schemes (ontology/schemes.ttl), so they are written once.
+Colours, orders and labels of tiers, governance types, restriction terms, mechanisms and openness
+dimensions are read from the graph's concept schemes (ontology/schemes.ttl), so they are written once.
+Each figure names the columns it needs; anything else a query returns only goes to the CSV.
 """
 
 from __future__ import annotations
@@ -13,10 +14,9 @@ import importlib
 import inspect
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-
-import pandas as pd
 from pathlib import Path
 
+import pandas as pd
 from pyoxigraph import Store
 
 from .. import ns, paths, queries as library
@@ -140,13 +140,15 @@ def answer(store: Store, figure: Figure, folder: Path = paths.QUERIES) -> Answer
     """Run the figure's source; every way it can fail becomes the reason shown in its panel."""
     if figure.analysis:
         return _analysis(store, figure)
-    try:
-        stored = library.get(figure.query, folder)
-        text = stored.bound_text(dict(figure.params))
-    except library.QueryError:
+    if not (folder / f"{figure.query}.rq").is_file():
         return Answer(None, problem=f"The stored query '{figure.query}' is not in this aivc yet "
                                     f"(queries/{figure.query}.rq); it should return the columns "
                                     f"{', '.join(figure.needs)}.")
+    try:
+        stored = library.get(figure.query, folder)
+        text = stored.bound_text(dict(figure.params))
+    except library.QueryError as bad:
+        return Answer(None, problem=f"The stored query '{figure.query}' cannot be used: {bad}")
     try:
         columns, rows = library.rows(library.run(store, text))
     except (SyntaxError, OSError, ValueError, RuntimeError) as failed:
@@ -183,15 +185,12 @@ def _checked(figure: Figure, frame: pd.DataFrame, text: str) -> Answer:
 
 def names(figure: Figure, frame: pd.DataFrame) -> tuple[set[str], set[str]]:
     """The firm and model names a figure shows, so that each can link to its page."""
-    firms = {str(v) for c in figure.firms if c in frame for v in frame[c].dropna()}
-    models = {str(v) for c in figure.models if c in frame for v in frame[c].dropna()}
-    for column in figure.model_lists:
-        if column in frame:
-            models |= {name for v in frame[column].dropna() for name in str(v).split(LIST_SEPARATOR)}
-    for column in figure.firm_lists:
-        if column in frame:
-            firms |= {name for v in frame[column].dropna() for name in str(v).split(LIST_SEPARATOR) if name}
-    return firms, models
+    def found(single: tuple[str, ...], listed: tuple[str, ...]) -> set[str]:
+        values = [str(v) for c in single if c in frame for v in frame[c].dropna()]
+        values += [name for c in listed if c in frame
+                   for v in frame[c].dropna() for name in str(v).split(LIST_SEPARATOR)]
+        return {v for v in values if v}
+    return found(figure.firms, figure.firm_lists), found(figure.models, figure.model_lists)
 
 
 # --- small helpers ------------------------------------------------------------------------------------------
@@ -253,8 +252,8 @@ def draw_access_gradient(frame: pd.DataFrame, ctx: Context, chart_id: str) -> Dr
     busy = [y for y in dated if per_year[y] >= 10] or dated     # a share of two models says little
     if len(busy) >= 2:
         first, last = busy[0], busy[-1]
-        share_in = lambda y: share(frame[(frame.year == y) & (frame["rank"] >= open_rank)]["models"].sum(),  # noqa: E731
-                                   frame[frame.year == y]["models"].sum())
+        opened_in = frame[frame["rank"] >= open_rank].groupby("year")["models"].sum()
+        share_in = lambda y: share(opened_in.get(y, 0), per_year[y])  # noqa: E731
         reading += f"; the open share was {share_in(first)} in {first} and {share_in(last)} in {last}"
     left_out = f" The firm chart shows the {MAX_ROWS} firms with most models." if totals.size > MAX_ROWS else ""
     charts = [
@@ -379,7 +378,8 @@ def draw_lineage(frame: pd.DataFrame, ctx: Context, chart_id: str) -> Drawing:
     reading = (f"The largest family is {first} ({bases.at[first, 'org']}) with "
                f"{counted(table.loc[first].sum(), 'derived model')}; {drifted['models'].sum():g} of "
                f"{frame['models'].sum():g} derived models carry another licence than their base.{left_out}")
-    examples = [(f"{family} ({rows.iloc[0].base_licence}) →", [f"{r.licence} ({r.models:g})" for r in rows.itertuples()])
+    examples = [(f"{family} ({rows.iloc[0].base_licence}) →",
+                 [f"{r.licence} ({r.models:g})" for r in rows.itertuples()])
                 for family, rows in drifted.groupby("family", sort=False)][:8]
     chart = svg.horizontal_stacked_bars(chart_id, "Largest model families and their licences", families, series,
                                         x_label="number of derived models", y_label="family (base model)",
@@ -435,7 +435,8 @@ def draw_value_capture(frame: pd.DataFrame, ctx: Context, chart_id: str) -> Draw
     biggest = frame["evidence"].max()
     cells = {(r.org, ctx.label("ValueCaptureMechanism", r.mechanism)):
              svg.Cell(f"{r.evidence:g}", _blend("#b45309", 0.3 + 0.7 * r.evidence / biggest),
-                      f"{r.org} - {ctx.label('ValueCaptureMechanism', r.mechanism)}: {r.evidence:g} piece(s) of evidence")
+                      f"{r.org} - {ctx.label('ValueCaptureMechanism', r.mechanism)}: "
+                      f"{r.evidence:g} piece(s) of evidence")
              for r in frame.itertuples(index=False) if r.org in firms}
     per = frame.groupby("mechanism").agg(evidence=("evidence", "sum"), firms=("org", "nunique"))
     top = per["evidence"].idxmax()

@@ -20,7 +20,8 @@ from __future__ import annotations
 import json
 import mimetypes
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from http import HTTPStatus
 from pathlib import Path
 from urllib.parse import parse_qs
 
@@ -35,9 +36,6 @@ from .worker import Answer
 STATIC = Path(__file__).parent / "static"
 MAX_QUERY_BYTES = 1 << 20
 RESERVED_PARAMS = {"format", "output"}
-STATUS = {200: "OK", 400: "Bad Request", 403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed",
-          406: "Not Acceptable", 413: "Payload Too Large", 415: "Unsupported Media Type",
-          500: "Internal Server Error", 503: "Service Unavailable"}
 READ_ONLY = "this endpoint is read-only: SPARQL Update and graph changes are refused"
 
 
@@ -59,7 +57,6 @@ class Request:
     content_type: str
     body: bytes
     base_url: str
-    headers: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_environ(cls, environ: dict) -> "Request":
@@ -111,7 +108,7 @@ class Endpoint:
         headers = [("Content-Type", answer.media_type), ("Content-Length", str(len(answer.body))),
                    ("Access-Control-Allow-Origin", "*"),
                    ("Access-Control-Expose-Headers", "X-SPARQL-MaxRows"), *answer.headers.items()]
-        start_response(f"{answer.status} {STATUS.get(answer.status, '')}", headers)
+        start_response(f"{answer.status} {HTTPStatus(answer.status).phrase}", headers)
         return [b""] if environ["REQUEST_METHOD"] == "HEAD" else [answer.body]
 
     def route(self, request: Request) -> Answer:
@@ -267,20 +264,22 @@ def serve(location: Path, *, host: str, port: int, workers: int, settings: Setti
     stats = statistics(stores.open_read_only(location))
     settings.built_at = settings.built_at or stores.build_info(location).get("built_at")
     pool = WorkerPool(lambda: stores.live_folder(location) / "oxigraph", workers, settings.time_limit)
-    server = waitress.create_server(Endpoint(pool, stats, settings), host=host, port=port,
-                                    threads=max(4, 2 * workers), connection_limit=256,
-                                    max_request_body_size=MAX_QUERY_BYTES, ident="aivc")
+    server = None
 
     def stop(*_):
         raise KeyboardInterrupt
-    signal.signal(signal.SIGTERM, stop)
-    announce(f"aivc SPARQL endpoint on http://{host}:{server.effective_port}/sparql "
-             f"(editor: http://{host}:{server.effective_port}/); {workers} workers, time limit "
-             f"{settings.time_limit:g} s, result limit {settings.result_limit}")
     try:
+        server = waitress.create_server(Endpoint(pool, stats, settings), host=host, port=port,
+                                        threads=max(4, 2 * workers), connection_limit=256,
+                                        max_request_body_size=MAX_QUERY_BYTES, ident="aivc")
+        signal.signal(signal.SIGTERM, stop)
+        announce(f"aivc SPARQL endpoint on http://{host}:{server.effective_port}/sparql "
+                 f"(editor: http://{host}:{server.effective_port}/); {workers} workers, time limit "
+                 f"{settings.time_limit:g} s, result limit {settings.result_limit}")
         server.run()
     except KeyboardInterrupt:
         pass
     finally:
-        server.close()
+        if server is not None:
+            server.close()
         pool.close()
