@@ -347,11 +347,14 @@ def _labels(store: Store, iris: list[str]) -> dict[str, str]:
 
 
 def tiers_by_source(store: Store) -> list[dict]:
-    """Releases per access tier in each graph: one release per model and source, so per source
-    this is its models per tier."""
-    rows = store.query(f"""SELECT ?g ?tier (COUNT(DISTINCT ?r) AS ?n) WHERE {{
-          GRAPH ?g {{ ?r <{ns.AIVC}accessTier> ?t }} ?t <{ns.AIVC}slug> ?tier }} GROUP BY ?g ?tier""")
-    return sorted(({"graph": r["g"].value, "tier": r["tier"].value, "releases": int(r["n"].value)} for r in rows),
+    """Releases per access tier in each source (the curated documents together): a source states
+    one release per model, so this is each source's models per tier."""
+    curated = ns.graph("curated").value + "/"
+    rows = store.query(f"""SELECT ?source ?tier (COUNT(DISTINCT ?r) AS ?n) WHERE {{
+          GRAPH ?g {{ ?r <{ns.AIVC}accessTier> ?t }} ?t <{ns.AIVC}slug> ?tier
+          BIND(IF(STRSTARTS(STR(?g), "{curated}"), "curated", STR(?g)) AS ?source) }} GROUP BY ?source ?tier""",
+                       use_default_graph_as_union=True)
+    return sorted(({"graph": r["source"].value, "tier": r["tier"].value, "releases": int(r["n"].value)} for r in rows),
                   key=lambda r: (r["graph"], -r["releases"]))
 
 
@@ -371,11 +374,11 @@ def _stale_provenance(quad: Quad, dropped: set[str], dataset: str) -> bool:
 
 def _copy_without(old: Store, store: Store, dropped: set[str], dataset: str, streams: int) -> None:
     """Fill ``store`` with every graph of ``old`` but the dropped ones (and their provenance)."""
+    kept = [g for g in old.named_graphs() if g.value not in dropped]   # store iterators stay in this thread
+
     def pieces() -> Iterator[str]:
-        for graph in old.named_graphs():
-            if graph.value in dropped:
-                continue
-            quads = old.quads_for_pattern(None, None, None, graph)
+        for graph in kept:
+            quads = list(old.quads_for_pattern(None, None, None, graph))
             if graph == ns.PROVENANCE_GRAPH:
                 quads = [q for q in quads if not _stale_provenance(q, dropped, dataset)]
             yield serialize(quads, format=RdfFormat.N_QUADS).decode("utf-8")
@@ -415,7 +418,8 @@ def replace_source(location: Path, name: str, path: Path, report: Report = lambd
     reported, not fatal: the Hub's problems are facts about the Hub.
     """
     from . import scale_validation
-    from .sources import source
+    from .reconcile import derive
+    from .sources import ORDER, source
     select = select or scale_validation.lineage
     src = source(name)
     live = stores.live_folder(location)
@@ -449,6 +453,8 @@ def replace_source(location: Path, name: str, path: Path, report: Report = lambd
         step(f"loading {src.name}")
         run = load_source(store, src.name, path, report, streams=streams)
         lap(f"load {src.name}")
+        derive(store, ORDER)
+        lap("reconcile")
         step("validating the new nodes")
         checked = scale_validation.validate(store, select, focus_graphs=[g.value for g in _source_graphs(src.name)])
         lap("validate")
@@ -485,6 +491,8 @@ def build(location: Path, bulk: Sequence[tuple[str, Path]], data: Path | None = 
     """
     from . import reasoning, scale_validation
     from .build import BuildFailed, populate
+    from .reconcile import derive
+    from .sources import ORDER
     select = select or scale_validation.lineage
     timings: dict[str, float] = {}
     runs: dict[str, BulkRun] = {}
@@ -507,6 +515,8 @@ def build(location: Path, bulk: Sequence[tuple[str, Path]], data: Path | None = 
                               "violation(s)); the store was not changed", report=gate)
         for name, path in bulk:
             runs[name] = timed(f"load {name}", lambda: load_source(store, name, path, report, streams=streams))
+        if runs:
+            timed("reconcile", lambda: derive(store, ORDER))
         focus = [g.value for name in runs for g in _source_graphs(name)]
         checked = timed("validate lineage", lambda: scale_validation.validate(store, select, focus_graphs=focus)) \
             if focus else gate

@@ -395,10 +395,11 @@ def locations(store: Store, focus: Iterable[str], chunk: int = 2000) -> dict[str
     return found
 
 
-LINEAGE_SHAPES = ("DerivedModelShape", "ReleaseOrderShape", "LicenceInheritanceShape")
+LINEAGE_SHAPES = ("DerivedModelShape", "ReleaseOrderShape", "ReportedReleaseOrderShape", "LicenceInheritanceShape")
 
 
 def lineage(check: Check) -> bool:
     """The shapes that matter for lineage: dangling bases and cycles (DerivedModelShape), date order
-    (ReleaseOrderShape) and licence drift towards more permissive terms (LicenceInheritanceShape)."""
+    (ReleaseOrderShape for aivc's own releases, ReportedReleaseOrderShape for the sources') and
+    licence drift towards more permissive terms (LicenceInheritanceShape)."""
     return check.shape.rsplit("#", 1)[-1] in LINEAGE_SHAPES

@@ -82,3 +82,14 @@ def test_export_errors_are_clear(fixture_store_path, tmp_path):
     nostore = aivc_cli("export", "-f", "turtle", "-o", str(tmp_path / "x.ttl"), "--store", str(tmp_path / "none"))
     assert nostore.exit_code == 1 and "run 'aivc build' first" in nostore.stderr
     assert not (tmp_path / "x.ttl").exists()
+
+
+@pytest.mark.parametrize("command, words", [
+    (["serve"], "read-only SPARQL 1.1 endpoint, with a query editor"),
+    (["push"], "every named graph kept"),
+    (["export"], "Re-importing an export gives the same statements"),
+    (["link", "wikidata"], "Reconcile organizations, models and licences with Wikidata items"),
+])
+def test_the_new_commands_explain_themselves(command, words):
+    result = aivc_cli(*command, "--help")
+    assert result.exit_code == 0 and words in " ".join(result.stdout.split())

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+
 from aivc import economics, store as stores
 from conftest import build_world
 

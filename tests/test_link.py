@@ -158,3 +158,10 @@ def test_identifiers_and_curated_links_come_first(data_copy, tmp_path, wikidata_
     assert not any(s == R + "model/tiny-chat" for s, _, _ in found)           # its developer is now the other Tiny
     assert summary(result.stdout)["given in the curated data"] == "1"
     assert "dry run: the store was not changed" in result.stdout
+
+
+def test_a_wrong_property_id_is_refused(fixture_store_path, tmp_path):
+    result = aivc_cli("link", "wikidata", "--huggingface-property", "huggingface", "--store", str(fixture_store_path),
+                      "--cache", str(tmp_path))
+    assert (result.exit_code, result.stderr.strip()) == (
+        2, "error: --huggingface-property huggingface: a Wikidata property id is P followed by digits")

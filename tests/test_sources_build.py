@@ -105,9 +105,14 @@ def test_every_source_graph_says_where_it_comes_from(built):
          ns.resource("dataset", "epoch", "2024-05-01").value, "2024-05-01", "2024-05-01"),
         (ns.graph("source", "fmti").value, "Foundation Model Transparency Index",
          ns.resource("dataset", "fmti", "0a1b2c3").value, "2024-05-20", "0a1b2c3")]
-    # every fact of a source sits in that source's graph; every reported release names its record
-    assert rows(store, """SELECT (COUNT(?r) AS ?n) WHERE { ?r a aivc:ReportedRelease
-                          FILTER NOT EXISTS { ?r aivc:sourceRecord ?where } }""") == [("0",)]
+    # every reported release and every assessment names its record; a mapped tier or licence keeps
+    # the source's own words beside it
+    assert rows(store, """SELECT (COUNT(DISTINCT ?r) AS ?n) WHERE {
+        { ?r a aivc:ReportedRelease } UNION { ?r a aivc:OpennessAssessment } UNION { ?r a aivc:TransparencyAssessment }
+        FILTER NOT EXISTS { ?r aivc:sourceRecord ?where } }""") == [("0",)]
+    assert rows(store, """SELECT (COUNT(DISTINCT ?r) AS ?n) WHERE { ?r a aivc:ReportedRelease .
+        { ?r aivc:accessTier ?t FILTER NOT EXISTS { ?r aivc:sourceAccessValue ?words } } UNION
+        { ?r aivc:licence ?l FILTER NOT EXISTS { ?r aivc:sourceLicenceValue ?words } } }""") == [("0",)]
 
 
 def test_building_twice_with_the_sources_gives_the_same_graph(tmp_path):

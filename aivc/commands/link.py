@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import time
 from pathlib import Path
 from typing import Annotated, Optional
@@ -67,8 +68,7 @@ def wikidata(
     for kind in kinds:
         if kind not in ("organization", "model", "licence"):
             _fail(f"--only {kind}: choose organization, model or licence", 2)
-    if huggingface_property is not None and not huggingface_property[1:].isdigit() or (
-            huggingface_property and huggingface_property[0] != "P"):
+    if huggingface_property is not None and not re.fullmatch(r"P[1-9][0-9]*", huggingface_property):
         _fail(f"--huggingface-property {huggingface_property}: a Wikidata property id is P followed by digits", 2)
     location = _store_path(store)
     graph = _open(store)
