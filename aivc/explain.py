@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from pyoxigraph import NamedNode, Store
+from pyoxigraph import Literal, NamedNode, Store
 
 from . import ns, paths, queries as library
 
@@ -64,7 +64,7 @@ class MechanismEvidence:
     sources: tuple[str, ...]
 
 
-def _select(store: Store, text: str, **bindings: NamedNode) -> list[dict]:
+def _select(store: Store, text: str, **bindings: NamedNode | Literal) -> list[dict]:
     return library.rows(library.run(store, library.bind(PREFIXES + text, bindings)))[1]
 
 
@@ -74,8 +74,8 @@ def find(store: Store, name: str, cls: str) -> list[str]:
         SELECT DISTINCT ?x WHERE {{
           ?x a aivc:{cls} .
           {{ ?x dcterms:identifier ?n }} UNION {{ ?x rdfs:label ?n }} UNION {{ ?x aivc:alias ?n }}
-          FILTER(LCASE(STR(?n)) = LCASE({_literal(name)}))
-        }} ORDER BY ?x""")
+          FILTER(LCASE(STR(?n)) = LCASE(?name))
+        }} ORDER BY ?x""", name=Literal(name))
     if rows:
         return [r["x"] for r in rows]
     known = [r["n"] for r in _select(store, f"""
@@ -84,11 +84,6 @@ def find(store: Store, name: str, cls: str) -> list[str]:
     hint = f"; did you mean {', '.join(repr(n) for n in near)}?" if near else ""
     kind = {"AIModel": "model", "Organization": "firm"}.get(cls, cls)
     raise NotFound(f"no {kind} with the id or name '{name}' in the graph{hint}")
-
-
-def _literal(text: str) -> str:
-    from pyoxigraph import Literal
-    return str(Literal(text))
 
 
 def rules_in(folder: Path) -> list[library.StoredQuery]:
