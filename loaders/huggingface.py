@@ -399,7 +399,7 @@ def triples(path: Path, context: SourceContext, known: dict[str, str] | None = N
 def snapshot(path: Path, context: SourceContext) -> Iterator[Quad]:
     """The DCAT description of the dump (its date from the file name, else the file's date)."""
     stated = snapshot_date(path)
-    return context.snapshot(stated, stated, [Path(path)])
+    return context.snapshot(None, stated, [Path(path)])
 
 
 def known_ids(reconciler) -> dict[str, str]:
