@@ -310,7 +310,7 @@ def graph_sizes(store: Store) -> dict[str, int]:
 
 
 def biggest_families(store: Store, top: int = 10) -> list[dict]:
-    """The root models (derived from nothing) with the most descendants at any distance.
+    """The root models (named in the graph, derived from nothing) with the most descendants at any distance.
 
     Walking ``aivc:derivedFrom+`` from every root in SPARQL costs a path evaluation per root; the
     edges are read once instead and the families counted here.
@@ -331,10 +331,16 @@ def biggest_families(store: Store, top: int = 10) -> list[dict]:
                 seen.add(node)
                 todo.extend(children.get(node, ()))
         sizes.append((len(seen), root))
-    sizes = sorted(sizes, key=lambda s: (-s[0], s[1]))[:top]
-    names = _labels(store, [root for _, root in sizes])
-    return [{"model": root, "name": names.get(root), "descendants": n, "direct": len(children[root])}
-            for n, root in sizes]
+    families = []
+    ranked = sorted(sizes, key=lambda s: (-s[0], s[1]))
+    for start in range(0, len(ranked), 4 * top):     # a root the graph does not describe (a dangling base) is skipped
+        chunk = ranked[start:start + 4 * top]
+        names = _labels(store, [root for _, root in chunk])
+        families += [{"model": root, "name": names[root], "descendants": n, "direct": len(children[root])}
+                     for n, root in chunk if root in names]
+        if len(families) >= top:
+            break
+    return families[:top]
 
 
 def _labels(store: Store, iris: list[str]) -> dict[str, str]:
