@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 import time
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
@@ -332,31 +333,37 @@ class ScaleReport(Report):
         return {name: found for name, _, found in self.timings if found}
 
 
+def run_check(store: Store, check: Check, focus_graphs: Sequence[str] = ()) -> tuple[list[Result], float]:
+    """One check's results (not yet located) and the seconds it took."""
+    started = time.perf_counter()
+    query = restrict(check, focus_graphs) if focus_graphs else check.query
+    results = []
+    for row in store.query(query, use_default_graph_as_union=True):
+        value, path = _get(row, "value"), _get(row, "path")
+        results.append(Result(severity=check.severity, focus=row["this"].value,
+                              path=path.value if path is not None else check.path,
+                              component=check.component, message=_fill(check.message, row),
+                              value=value.value if value is not None else None, location=None))
+    return results, round(time.perf_counter() - started, 3)
+
+
 def validate(store: Store, select: Callable[[Check], bool] = lambda c: True, focus_graphs: Sequence[str] = (),
-             locate: bool = True, step: Callable[[str], None] = lambda s: None) -> ScaleReport:
+             locate: bool = True, step: Callable[[str], None] = lambda s: None, workers: int = 2) -> ScaleReport:
     """Run the translated shapes (those ``select`` keeps, e.g. ``lineage``) on ``store``, the union
-    of its graphs, on the nodes of ``focus_graphs`` only when given; results located by source record."""
-    results: list[Result] = []
-    timings = []
-    for check in store_checks(store, select):
-        step(str(check))
-        started = time.perf_counter()
-        query = restrict(check, focus_graphs) if focus_graphs else check.query
-        rows = store.query(query, use_default_graph_as_union=True)
-        found = 0
-        for row in rows:
-            focus, value, path = row["this"], _get(row, "value"), _get(row, "path")
-            results.append(Result(severity=check.severity, focus=focus.value,
-                                  path=path.value if path is not None else check.path,
-                                  component=check.component, message=_fill(check.message, row),
-                                  value=value.value if value is not None else None, location=None))
-            found += 1
-        timings.append((str(check), round(time.perf_counter() - started, 3), found))
+    of its graphs, on the nodes of ``focus_graphs`` only when given; results located by source record.
+
+    Checks run ``workers`` at a time: the store answers queries from several threads, and one
+    query keeps only one core busy."""
+    checks_ = store_checks(store, select)
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        done = list(pool.map(lambda c: (step(str(c)), run_check(store, c, focus_graphs))[1], checks_))
+    results = [r for found, _ in done for r in found]
+    timings = tuple((str(c), seconds, len(found)) for c, (found, seconds) in zip(checks_, done))
     if locate and results:
         where = locations(store, {r.focus for r in results})
         results = [Result(**{**r.__dict__, "location": where.get(r.focus)}) for r in results]
     unique = sorted(set(results), key=lambda r: (r.location or "", r.focus, r.path or "", r.component, r.value or ""))
-    return ScaleReport(tuple(unique), tuple(timings))
+    return ScaleReport(tuple(unique), timings)
 
 
 def _get(row, name: str):
