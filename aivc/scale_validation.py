@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import re
 import time
-from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
@@ -348,15 +347,14 @@ def run_check(store: Store, check: Check, focus_graphs: Sequence[str] = ()) -> t
 
 
 def validate(store: Store, select: Callable[[Check], bool] = lambda c: True, focus_graphs: Sequence[str] = (),
-             locate: bool = True, step: Callable[[str], None] = lambda s: None, workers: int = 2) -> ScaleReport:
+             locate: bool = True, step: Callable[[str], None] = lambda s: None) -> ScaleReport:
     """Run the translated shapes (those ``select`` keeps, e.g. ``lineage``) on ``store``, the union
-    of its graphs, on the nodes of ``focus_graphs`` only when given; results located by source record.
-
-    Checks run ``workers`` at a time: the store answers queries from several threads, and one
-    query keeps only one core busy."""
+    of its graphs, on the nodes of ``focus_graphs`` only when given; results located by source record."""
     checks_ = store_checks(store, select)
-    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        done = list(pool.map(lambda c: (step(str(c)), run_check(store, c, focus_graphs))[1], checks_))
+    done = []
+    for check in checks_:
+        step(str(check))
+        done.append(run_check(store, check, focus_graphs))
     results = [r for found, _ in done for r in found]
     timings = tuple((str(c), seconds, len(found)) for c, (found, seconds) in zip(checks_, done))
     if locate and results:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from pyoxigraph import Literal, NamedNode, Quad, Store
 
-from aivc import ns, reasoning
+from aivc import ns, paths, reasoning
 from aivc.problems import Problem
 from aivc.validation import Result
 from loaders.curated import Ids
@@ -144,12 +144,17 @@ def _stated_in_graph(store: Store, quad: Quad) -> bool:
 
 
 def working_store(live: Store, context: list[Quad], contributed: list[Quad]) -> Store:
-    """Ontology + the graph around the contribution + the contribution, reasoned as the build reasons."""
+    """Ontology + the graph around the contribution + the contribution, reasoned as the build reasons.
+
+    Only the rules the shapes of records need run here (inference, governance types): the
+    value-capture mechanisms are evidence about firms, derived from many records at once; they are
+    built for the whole graph when the contribution is merged."""
     work = Store()
     work.extend(list(live.quads_for_pattern(None, None, None, ns.ONTOLOGY_GRAPH)))
     work.extend(context)
     work.extend(contributed)
-    reasoning.reason(work)
+    reasoning.apply_rules(work, paths.RULES / "inference", ns.INFERRED_GRAPH)
+    reasoning.apply_rules(work, paths.RULES / "governance", ns.GOVERNANCE_GRAPH)
     return work
 
 

@@ -59,6 +59,7 @@ class Contribution:
     facts: dict[tuple[str, str], Place] = field(default_factory=dict)
     records: int = 0           # rows, records or resources read
     sources: dict[str, NamedNode] = field(default_factory=dict)   # document URL -> graph of its facts
+    refused: set[tuple[str, str]] = field(default_factory=set)    # (resource, why) already reported
 
     @property
     def ident(self) -> str:

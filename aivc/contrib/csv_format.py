@@ -67,7 +67,8 @@ def read_csv(contribution: Contribution, text_: str, ids: Ids) -> None:
         layout = _layout(name, header)
         table = list(rows)
     except csv.Error as bad:
-        raise Unreadable(Problem(name, rows.line_num, None, f"not valid CSV: {bad}")) from None
+        why = ("a double quote opens a value that never closes" if "end of data" in str(bad) else str(bad))
+        raise Unreadable(Problem(name, rows.line_num, None, f"not valid CSV: {why}")) from None
     columns = _usable_columns(contribution, header, layout)
     read_row = _model_row if layout == "models" else _fact_row
     file = CsvFile(contribution, ids)

@@ -57,6 +57,8 @@ def read_jsonld(contribution: Contribution, text: str) -> None:
     except SyntaxError as bad:
         message = str(getattr(bad, "msg", bad))
         message = re.sub(r"^Parser error (at|between) line \d+ column \d+( and line \d+ column \d+)?: ", "", message)
+        if "named graph" in message.lower():
+            message = "named graphs are not accepted in contributions: put the descriptions in \"@graph\" at the top, without an \"@id\""
         raise Unreadable(Problem(name, None, None, f"not valid JSON-LD: {message}")) from None
     if not quads:
         raise Unreadable(Problem(name, None, None, "the document states no facts: nothing to contribute "

@@ -151,7 +151,8 @@ def acceptable(contribution: Contribution, s: Stated, documents: set[str]) -> bo
             problem = class_problem(s.object.value)
     if problem is None and isinstance(s.object, Literal) and len(s.object.value) > MAX_LITERAL:
         problem = f"a value of {len(s.object.value):,} characters (at most {MAX_LITERAL:,})"
-    if problem:
+    if problem and (subject, problem) not in contribution.refused:   # a refused resource is reported once
+        contribution.refused.add((subject, problem))
         contribution.problem(s.place, problem)
     return problem is None
 

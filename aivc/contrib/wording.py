@@ -139,13 +139,16 @@ class _Phrasing:
             return []
         c, place = located
         field = place.field or (words(r.path) if r.path else None)
-        return [Finding(c.name, c.syntax, place.line, field, self.message(r, c, field), r.severity, shape,
-                        r.focus, r.path, r.value, r.component)]
+        message = self.message(r, c, field)
+        return [Finding(c.name, c.syntax, place.line, field, message, r.severity, shape,
+                        r.focus, r.path, r.value, r.component)] if message else []
 
     def message(self, r: Result, c: Contribution, field: str | None) -> str:
         text = _plain(r.message)
         value = r.value if r.value != r.focus else None
         if value is not None and self._dangling(r, value):
+            if any(value in c.subjects for c in self.contributions):
+                return ""   # described in the contribution without a type: its own record says so
             return self._unknown(value, r.path)
         if r.component == "MaxCountConstraintComponent" or (getattr(r, "shape", "") or "").endswith("#ConflictShape"):
             return self._conflict(r, text)

@@ -50,6 +50,8 @@ def read_yaml(contribution: Contribution, text: str, ids: Ids) -> None:
     except yaml.YAMLError as bad:
         mark = getattr(bad, "problem_mark", None)
         reason = getattr(bad, "problem", None) or str(bad).splitlines()[0]
+        if context := getattr(bad, "context", None):
+            reason = f"{context}, {reason}"
         if "could not determine a constructor for the tag" in str(reason):
             tag = str(reason).split("tag", 1)[1].strip(" '")
             reason = (f"the YAML tag '{tag}' is not accepted: contributions are plain data "
