@@ -26,7 +26,6 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from click.testing import Result
 
 TESTS = Path(__file__).parent
 WIKIDATA_FIXTURE = TESTS / "fixtures" / "wikidata" / "items.ttl"
@@ -233,7 +232,7 @@ def basic_auth_proxy(target: str, user: str, password: str, refused: list[str]) 
     return Guarded
 
 
-def aivc_cli(*args: str) -> Result:
+def aivc_cli(*args: str):
     """The aivc command line run in this process (same code as the script, without its start-up time)."""
     from typer.testing import CliRunner
 
