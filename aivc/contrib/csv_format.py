@@ -244,6 +244,8 @@ def _value(predicate: str, raw: str):
         return _resource(raw) or Literal(raw)
     if kind == "object" or predicate in (ns.OWL + "sameAs", ns.SCHEMA + "url", ns.RDFS + "seeAlso"):
         return _resource(raw) or Literal(raw)
+    if rng == ns.XSD + "decimal" and re.fullmatch(r"[+-]?\d+", raw):
+        return Literal(raw, datatype=NamedNode(ns.XSD + "integer"))   # a whole number is a decimal too
     if rng and rng.startswith(ns.XSD) and rng != ns.XSD + "string":
         return Literal(raw, datatype=NamedNode(rng))
     if predicate == ns.AIVC + "releaseDate":

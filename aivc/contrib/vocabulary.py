@@ -59,6 +59,12 @@ def vocabulary() -> Vocabulary:
             if isinstance(p, rdflib.URIRef):
                 rng = g.value(p, RDFS.range)
                 properties.setdefault(str(p), (kind, str(rng) if isinstance(rng, rdflib.URIRef) else None))
+    for p, (kind, rng) in list(properties.items()):   # a sub-property without a range has its parent's
+        for parent in g.transitive_objects(rdflib.URIRef(p), RDFS.subPropertyOf):
+            parent_kind, parent_range = properties.get(str(parent), (kind, None))
+            if rng is None and parent_range is not None:
+                properties[p] = (kind, parent_range)
+                break
     classes = frozenset(str(c) for c in g.subjects(RDF.type, OWL.Class) if isinstance(c, rdflib.URIRef))
     subs = {p: frozenset(str(s) for s in g.transitive_subjects(RDFS.subPropertyOf, rdflib.URIRef(p)))
             for p in properties}

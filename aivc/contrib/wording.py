@@ -110,11 +110,22 @@ class _Phrasing:
     def __init__(self, contributions: list[Contribution], live: Store, work: Store):
         self.contributions, self.live, self.work = contributions, live, work
         self._candidates: dict[str, dict[str, str]] = {}
+        self._stated: dict[tuple[str, str, str], tuple[Contribution, Place]] = {}   # (s, p, o) -> where
+        self._pointing: dict[str, tuple[Contribution, Place]] = {}                  # object -> where it is named
+        for c in contributions:
+            for q in c.quads:
+                where = (c, c.facts[(q.subject.value, q.predicate.value)])
+                self._stated.setdefault((q.subject.value, q.predicate.value, q.object.value), where)
+                self._pointing.setdefault(q.object.value, where)
 
     # --- where --------------------------------------------------------------------------------------
 
-    def place(self, focus: str, path: str | None) -> tuple[Contribution, Place] | None:
+    def place(self, focus: str, path: str | None, value: str | None = None) -> tuple[Contribution, Place] | None:
         subs = vocabulary().sub_properties.get(path or "", frozenset({path})) if path else frozenset()
+        if value is not None:   # the file that states this very value, when several state the property
+            for predicate in sorted(subs):
+                if (focus, predicate, value) in self._stated:
+                    return self._stated[(focus, predicate, value)]
         for c in self.contributions:
             for predicate in [path, *sorted(subs - {path})] if path else []:
                 if (focus, predicate) in c.facts:
@@ -122,11 +133,7 @@ class _Phrasing:
         for c in self.contributions:
             if focus in c.subjects:
                 return c, c.subjects[focus]
-        for c in self.contributions:   # a part written inline: where its parent points at it
-            for q in c.quads:
-                if q.object == NamedNode(focus):
-                    return c, c.facts[(q.subject.value, q.predicate.value)]
-        return None
+        return self._pointing.get(focus)   # a part written inline: where its parent points at it
 
     # --- what ---------------------------------------------------------------------------------------
 
@@ -134,7 +141,7 @@ class _Phrasing:
         shape = (getattr(r, "shape", None) or "").rsplit("#", 1)[-1] or "shapes"
         if shape == "SourceGraphShape" and r.component != "SPARQLConstraintComponent":
             return self._unsourced(r, shape)
-        located = self.place(r.focus, r.path)
+        located = self.place(r.focus, r.path, r.value)
         if located is None:   # pragma: no cover - results are filtered to contributed resources
             return []
         c, place = located
