@@ -215,7 +215,7 @@ def one_of(concept_class: str):
     """A slug of the ontology's concept scheme (the allowed values are written once, in schemes.ttl)."""
     def parse(raw) -> NamedNode:
         allowed = vocab.slugs(concept_class)
-        if raw not in allowed:
+        if not isinstance(raw, str) or raw not in allowed:   # a list or mapping here is no slug either
             raise BadValue(f"'{raw}' is not one of: {', '.join(allowed)}")
         return NamedNode(allowed[raw])
     return parse
@@ -223,7 +223,7 @@ def one_of(concept_class: str):
 
 def choice(options: dict):
     def parse(raw):
-        if raw not in options:
+        if not isinstance(raw, str) or raw not in options:
             raise BadValue(f"'{raw}' is not one of: {', '.join(options)}")
         return options[raw]
     return parse

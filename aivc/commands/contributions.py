@@ -67,7 +67,8 @@ def merge(files: Annotated[list[Path], typer.Argument(help="Contributed files: .
     files with their sha256, when. Exit 0 when merged (or already merged), 1 on violations, 2 when a
     file cannot be read.
     """
-    from aivc.contrib.merge import MergeRefused, merge as merge_files
+    from aivc.contrib.merge import MergeRefused
+    from aivc.contrib.merge import merge as merge_files
     location = _store_path(store)
     try:
         merged = merge_files(location, files, by, max_size, _names(files),

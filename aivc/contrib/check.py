@@ -24,8 +24,8 @@ from loaders.curated import Ids
 
 from . import shapes_sparql
 from .contribution import MAX_BYTES, Contribution, Unreadable
-from .readers import read_contribution
 from .rdf_facts import words
+from .readers import read_contribution
 from .vocabulary import vocabulary
 from .wording import Finding, explain, finding_of
 

@@ -166,8 +166,11 @@ def decode(name: str, data: bytes) -> tuple[str, list[Problem]]:
         line = data[:data.index(b"\x00")].count(b"\n") + 1
         raise Unreadable(Problem(name, line, None, "the file contains NUL bytes: it is not a text file"))
     try:
-        return data.decode("utf-8"), notes
+        text = data.decode("utf-8")
     except UnicodeDecodeError as bad:
         line = data[:bad.start].count(b"\n") + 1
         raise Unreadable(Problem(name, line, None, f"not UTF-8 text (byte 0x{data[bad.start]:02x} at byte "
                                                    f"{bad.start}): save the file as UTF-8")) from None
+    if not text.strip():
+        raise Unreadable(Problem(name, None, None, "the file is empty: nothing to contribute"))
+    return text, notes

@@ -23,12 +23,13 @@ from pyoxigraph import Literal, NamedNode, Quad
 
 from aivc import ns, vocab
 from aivc.problems import Problem
-from loaders.curated import FIELDS, BadValue, CuratedFile, Ids, Record, date, model, text, url
+from loaders.curated import FIELDS, BadValue, Ids, Record, date, model, text, url
 from loaders.located_yaml import LocatedDict
 
 from .contribution import Contribution, Place, Unreadable, document_key
 from .rdf_facts import Stated, acceptable, add_facts, expand, near
 from .vocabulary import vocabulary
+from .yaml_format import ContributedFile
 
 SOURCE_COLUMNS = ("source_url", "source_title", "source_date", "source_retrieved")
 MODEL_COLUMNS = sorted(FIELDS["model"] - {"source", "field_sources"})
@@ -40,30 +41,22 @@ RESOURCE_KINDS = {"AIModel": "model", "AIAsset": "model", "FoundationModel": "mo
                   "Licence": "licence", "Release": "release"}
 
 
-class CsvFile(CuratedFile):
+class CsvFile(ContributedFile):
     """The curated loader's view of a CSV file: records are rows, lines are row numbers."""
 
     def __init__(self, contribution: Contribution, ids: Ids):
-        super().__init__(contribution.path, contribution.path.parent, ids, contribution.problems.append,
-                         graph_base=("contrib", contribution.ident), dataset=contribution.dataset,
-                         file_named_by_org=False)
-        self.contribution = contribution
-        self.name = contribution.name
+        super().__init__(contribution, ids)
         self.described: dict[str, tuple[tuple, int]] = {}   # source URL -> (title, date, retrieved), first row
 
     def position(self, line: int) -> str:
         return f"{self.name} row {line}"
-
-    def stated(self, quad, rec: Record, key):
-        self.contribution.state(quad, Place(rec.data.line, key))
-        return quad
 
 
 def read_csv(contribution: Contribution, text_: str, ids: Ids) -> None:
     name = contribution.name
     rows = csv.reader(io.StringIO(text_, newline=""), strict=True)
     try:
-        header = [h.strip() for h in next(rows)]
+        header = [h.strip() for h in next(rows, [""])]
         layout = _layout(name, header)
         table = list(rows)
     except csv.Error as bad:
@@ -238,9 +231,8 @@ def _value(predicate: str, raw: str):
         local = rng.removeprefix(ns.AIVC)
         if slugs := vocab.slugs(local):
             return NamedNode(slugs[raw]) if raw in slugs else (NamedNode(expand(raw)) if expand(raw) else Literal(raw))
-        if kind_ := RESOURCE_KINDS.get(local):
-            if re.fullmatch(r"[a-z0-9][a-z0-9.-]*", raw):
-                return ns.resource(kind_, raw)
+        if (kind_ := RESOURCE_KINDS.get(local)) and re.fullmatch(r"[a-z0-9][a-z0-9.-]*", raw):
+            return ns.resource(kind_, raw)
         return _resource(raw) or Literal(raw)
     if kind == "object" or predicate in (ns.OWL + "sameAs", ns.SCHEMA + "url", ns.RDFS + "seeAlso"):
         return _resource(raw) or Literal(raw)

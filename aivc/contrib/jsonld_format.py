@@ -16,7 +16,8 @@ from urllib.parse import urljoin
 from pyoxigraph import BlankNode, RdfFormat, parse
 
 from aivc import ns
-from aivc.linked_data import CONTEXT_URL, context as project_context
+from aivc.linked_data import CONTEXT_URL
+from aivc.linked_data import context as project_context
 from aivc.problems import Problem
 
 from .contribution import Contribution, Place, Unreadable

@@ -27,7 +27,8 @@ from pathlib import Path
 
 from pyoxigraph import Literal, NamedNode, Quad, Store
 
-from aivc import ns, reasoning, store as stores
+from aivc import ns, reasoning
+from aivc import store as stores
 from aivc.linked_data import SPDX_TERMS
 
 from . import shapes_sparql
@@ -151,11 +152,11 @@ def _merged_before(live: Store, outcome: Outcome) -> bool:
 def provenance(outcome: Outcome, contributor: str, activity: NamedNode, started, ended) -> list[Quad]:
     """PROV-O: the merge activity, who did it, which files it used (with their sha256), what it generated."""
     P = ns.PROVENANCE_GRAPH
-    t = lambda name: NamedNode(PROV + name)  # noqa: E731
-    spdx = lambda name: NamedNode(SPDX_TERMS + name)  # noqa: E731
+    t = lambda name: NamedNode(PROV + name)
+    spdx = lambda name: NamedNode(SPDX_TERMS + name)
     rdf_type, label, title = NamedNode(ns.RDF + "type"), NamedNode(ns.RDFS + "label"), NamedNode(ns.DCTERMS + "title")
     agent = ns.resource("agent", re.sub(r"[^a-z0-9.-]+", "-", contributor.lower()).strip("-") or "unknown")
-    at = lambda moment: Literal(time.strftime("%Y-%m-%dT%H:%M:%SZ", moment), datatype=XSD_DATETIME)  # noqa: E731
+    at = lambda moment: Literal(time.strftime("%Y-%m-%dT%H:%M:%SZ", moment), datatype=XSD_DATETIME)
     facts = [(activity, rdf_type, t("Activity")),
              (activity, label, Literal("merge of " + ", ".join(c.name for c in outcome.contributions))),
              (activity, t("startedAtTime"), at(started)), (activity, t("endedAtTime"), at(ended)),

@@ -79,7 +79,7 @@ def near(name: str, candidates: Iterable[str]) -> str:
 def subject_problem(iri: str, contribution: Contribution) -> str | None:
     if iri.startswith(ns.resource("genid", contribution.ident).value + "/"):
         return None
-    if iri.startswith(ns.AIVC) or iri.startswith(ns.BASE + "shapes"):
+    if iri.startswith((ns.AIVC, ns.BASE + "shapes")):
         return f"'{words(iri)}' is a term of aivc's vocabulary: contributions describe resources, not the ontology"
     match = RESOURCE.match(iri)
     if not iri.startswith(ns.BASE) or match is None:

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 import rdflib
-from pyoxigraph import Literal, NamedNode, Store
+from pyoxigraph import Literal, Store
 from rdflib import RDF, RDFS, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import SH, SKOS
@@ -75,6 +75,7 @@ class Check:
 class Compiled:
     checks: list[Check] = field(default_factory=list)
     leftover: list[URIRef] = field(default_factory=list)   # node shapes pyshacl must run
+    shapes: rdflib.Graph | None = None                      # the graph they were read from
 
 
 def _term(node) -> str:
@@ -190,7 +191,7 @@ def _property_checks(g: rdflib.Graph, shape, prop, targets: str) -> Iterator[Che
     if _one(g, prop, SH.deactivated) == rdflib.Literal(True):
         return
     p, severity, message = _term(path), _severity(g, prop), _message(g, prop)
-    make = lambda component, query: Check(str(shape), component, severity, message, str(path), query)  # noqa: E731
+    make = lambda component, query: Check(str(shape), component, severity, message, str(path), query)
     for predicate, obj in g.predicate_objects(prop):
         if predicate == SH.minCount:
             yield make("MinCountConstraintComponent", f"SELECT ?this WHERE {{ {targets} OPTIONAL {{ ?this {p} ?v }} }} "
@@ -240,7 +241,7 @@ def _sparql_checks(g: rdflib.Graph, shape, targets: str) -> Iterator[Check]:
 
 def compile_shapes(g: rdflib.Graph) -> Compiled:
     """Every node shape of ``g`` as SPARQL checks, or as leftover for pyshacl."""
-    compiled = Compiled()
+    compiled = Compiled(shapes=g)
     for shape in sorted(set(g.subjects(RDF.type, SH.NodeShape))):
         try:
             if _one(g, shape, SH.deactivated) == rdflib.Literal(True):
@@ -296,14 +297,14 @@ def run(store: Store, compiled: Compiled | None = None) -> list[Result]:
                 message=_fill(check.message, s, names),
                 value=value.value if value is not None else None, location=None))
     if compiled.leftover:
-        results += _pyshacl(store, compiled.leftover)
+        results += _pyshacl(store, compiled.leftover, compiled.shapes)
     return results
 
 
-def _pyshacl(store: Store, shapes: list[URIRef]) -> list[Result]:
+def _pyshacl(store: Store, shapes: list[URIRef], graph: rdflib.Graph | None = None) -> list[Result]:
     """The shapes this module cannot translate, run by pyshacl on the same union graph."""
     from aivc import validation
-    return list(validation.validate(store, shapes=_described(shapes_graph(), shapes)).results)
+    return list(validation.validate(store, shapes=_described(graph or shapes_graph(), shapes)).results)
 
 
 def _described(g: rdflib.Graph, roots: Iterable) -> rdflib.Graph:

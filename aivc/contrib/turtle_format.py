@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+
 from pyoxigraph import RdfFormat, parse
 
 from aivc import ns

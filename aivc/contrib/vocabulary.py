@@ -61,7 +61,7 @@ def vocabulary() -> Vocabulary:
                 properties.setdefault(str(p), (kind, str(rng) if isinstance(rng, rdflib.URIRef) else None))
     for p, (kind, rng) in list(properties.items()):   # a sub-property without a range has its parent's
         for parent in g.transitive_objects(rdflib.URIRef(p), RDFS.subPropertyOf):
-            parent_kind, parent_range = properties.get(str(parent), (kind, None))
+            parent_range = properties.get(str(parent), (kind, None))[1]
             if rng is None and parent_range is not None:
                 properties[p] = (kind, parent_range)
                 break

@@ -101,9 +101,11 @@ def _preferred(results: list[Result]) -> list[Result]:
     conflicts = {(r.focus, r.path) for r in results if (getattr(r, "shape", None) or "").endswith("#ConflictShape")}
     derived = vocabulary().derived
     direct = {r.focus for r in results if r.path not in derived}
-    return [r for r in results
+    kept = [r for r in results
             if not (r.component == "MaxCountConstraintComponent" and (r.focus, r.path) in conflicts)
             and not (r.path in derived and r.focus in direct)]
+    # when two shapes say the same thing at the same place, the one made for it speaks (references first)
+    return sorted(kept, key=lambda r: not (getattr(r, "shape", None) or "").endswith(("#ReferenceShape", "#ConflictShape")))
 
 
 class _Phrasing:
@@ -112,8 +114,10 @@ class _Phrasing:
         self._candidates: dict[str, dict[str, str]] = {}
         self._stated: dict[tuple[str, str, str], tuple[Contribution, Place]] = {}   # (s, p, o) -> where
         self._pointing: dict[str, tuple[Contribution, Place]] = {}                  # object -> where it is named
+        self._about: dict[str, list] = {}                                           # subject -> its quads
         for c in contributions:
             for q in c.quads:
+                self._about.setdefault(q.subject.value, []).append(q)
                 where = (c, c.facts[(q.subject.value, q.predicate.value)])
                 self._stated.setdefault((q.subject.value, q.predicate.value, q.object.value), where)
                 self._pointing.setdefault(q.object.value, where)
@@ -146,11 +150,11 @@ class _Phrasing:
             return []
         c, place = located
         field = place.field or (words(r.path) if r.path else None)
-        message = self.message(r, c, field)
+        message = self.message(r, field)
         return [Finding(c.name, c.syntax, place.line, field, message, r.severity, shape,
                         r.focus, r.path, r.value, r.component)] if message else []
 
-    def message(self, r: Result, c: Contribution, field: str | None) -> str:
+    def message(self, r: Result, field: str | None) -> str:
         text = _plain(r.message)
         value = r.value if r.value != r.focus else None
         if value is not None and self._dangling(r, value):
@@ -168,7 +172,7 @@ class _Phrasing:
     def _dangling(self, r: Result, value: str) -> bool:
         if r.component not in ("ClassConstraintComponent", "SPARQLConstraintComponent"):
             return False
-        if r.component == "SPARQLConstraintComponent" and not (r.shape or "").endswith("#ReferenceShape"):
+        if r.component == "SPARQLConstraintComponent" and not (getattr(r, "shape", None) or "").endswith("#ReferenceShape"):
             return False
         is_iri = re.match(r"^[a-z][a-z0-9+.-]*:", value) is not None
         return not is_iri or next(iter(self.work.quads_for_pattern(NamedNode(value), RDF_TYPE, None)), None) is None
@@ -219,8 +223,7 @@ class _Phrasing:
         subs = vocabulary().sub_properties.get(path, frozenset({path}))
         focus = NamedNode(r.focus)
         existing = [q for p in subs for q in self.live.quads_for_pattern(focus, NamedNode(p), None)]
-        contributed = [q for c in self.contributions for q in c.quads
-                       if q.subject == focus and q.predicate.value in subs]
+        contributed = [q for q in self._about.get(r.focus, []) if q.predicate.value in subs]
         new = sorted({self.shown(q.object.value) for q in contributed} - {self.shown(q.object.value) for q in existing})
         if existing and new:
             old = existing[0]

@@ -13,7 +13,7 @@ import yaml
 
 from aivc.problems import Problem
 from loaders.curated import CuratedFile, Ids, Record
-from loaders.located_yaml import _LocatingLoader
+from loaders.located_yaml import LocatedDict, _LocatingLoader
 
 from .contribution import Contribution, Place, Unreadable
 
@@ -29,7 +29,10 @@ class _ContributionLoader(_LocatingLoader):
         return super().compose_node(parent, index)
 
 
-class ContributedYaml(CuratedFile):
+class ContributedFile(CuratedFile):
+    """A contributed file as the curated loader reads it: its facts go to the contribution's graphs,
+    each stated at its record's line and field."""
+
     def __init__(self, contribution: Contribution, ids: Ids):
         super().__init__(contribution.path, contribution.path.parent, ids, contribution.problems.append,
                          graph_base=("contrib", contribution.ident), dataset=contribution.dataset,
@@ -46,7 +49,7 @@ class ContributedYaml(CuratedFile):
 def read_yaml(contribution: Contribution, text: str, ids: Ids) -> None:
     name = contribution.name
     try:
-        doc = yaml.load(text, Loader=_ContributionLoader)  # noqa: S506 - a SafeLoader subclass
+        doc = yaml.load(text, Loader=_ContributionLoader)
     except yaml.YAMLError as bad:
         mark = getattr(bad, "problem_mark", None)
         reason = getattr(bad, "problem", None) or str(bad).splitlines()[0]
@@ -62,7 +65,25 @@ def read_yaml(contribution: Contribution, text: str, ids: Ids) -> None:
     if not isinstance(doc, dict):
         raise Unreadable(Problem(name, 1, None, "a curated YAML file is a mapping with sources, organization, "
                                                 "models, licences, partnerships"))
-    for _ in ContributedYaml(contribution, ids).document_quads(doc):
+    if bad := _not_unicode(doc, 1, None):
+        line, key = bad
+        raise Unreadable(Problem(name, line, key, "an escape (\\uD800-\\uDFFF) stands for half a character: "
+                                                  "the text is not valid Unicode"))
+    for _ in ContributedFile(contribution, ids).document_quads(doc):
         pass
     contribution.records = sum(len(doc.get(k) or []) for k in ("models", "licences", "partnerships")
                                if isinstance(doc.get(k), list)) + isinstance(doc.get("organization"), dict)
+
+
+def _not_unicode(node, line: int, key) -> tuple[int, str | None] | None:
+    """Where a YAML escape left a lone surrogate (not encodable, so it can be no fact), if anywhere."""
+    if isinstance(node, str):
+        return None if not any("\ud800" <= ch <= "\udfff" for ch in node) else (line, key)
+    items = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+    for k, value in items:
+        where = node.line_of(k) if isinstance(node, LocatedDict) else line
+        found = _not_unicode(k, where, str(k)) if isinstance(k, str) else None
+        found = found or _not_unicode(value, where, str(k) if isinstance(node, dict) else key)
+        if found:
+            return found
+    return None
