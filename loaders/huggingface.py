@@ -204,7 +204,7 @@ class HubReader:
     def _gated(self, number: int, raw) -> str | None:
         value = GATED.get(raw) if isinstance(raw, (bool, str)) else None
         if value is None:
-            self.unmapped("gated", _shown(raw), number)
+            self.unmapped("gated", raw if isinstance(raw, str) else json.dumps(raw), number)
         return value
 
     def _tags(self, number: int, hub_id: str, record: dict) -> dict:

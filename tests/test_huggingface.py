@@ -55,7 +55,7 @@ def test_every_bad_line_is_reported_with_its_line_and_the_rest_loads():
         "(record odd/values)",
         "hub/models.jsonl:12: license: 'made-up-licence-1.0' is not a value mappings/licences.yaml knows; kept as "
         "the source's value (2 line(s), the first here)",
-        "hub/models.jsonl:20: gated: ''sometimes'' is not a value mappings/access-tiers.yaml (hub) knows; kept as "
+        "hub/models.jsonl:20: gated: 'sometimes' is not a value mappings/access-tiers.yaml (hub) knows; kept as "
         "the source's value (1 line(s), the first here)",
     ]
     assert [p.severity for p in problems].count("violation") == 6      # the six skipped lines

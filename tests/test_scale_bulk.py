@@ -38,6 +38,8 @@ def answer(location: Path, name: str, **params) -> list[tuple]:
 def test_the_lineage_shapes_find_each_planted_problem_at_its_line(built):
     _, result = built
     assert [(r.location, r.severity, r.component, r.message[:40]) for r in result.report.results] == [
+        ("data/orgs/tiny.yaml:7", "warning", "SPARQLConstraintComponent",      # the curated Tiny Chat's licence
+         "licence inheritance: declares Apache Lic"),
         ("hub/models.jsonl:10 [loop/model-b]", "violation", "SPARQLConstraintComponent",
          "lineage cycle: the model is among its ow"),
         ("hub/models.jsonl:6 [merger/franken-merge]", "warning", "SPARQLConstraintComponent",
@@ -49,7 +51,7 @@ def test_the_lineage_shapes_find_each_planted_problem_at_its_line(built):
         ("hub/models.jsonl:9 [loop/model-a]", "violation", "SPARQLConstraintComponent",
          "lineage cycle: the model is among its ow"),
     ]
-    assert result.report.results[3].value == M + "vanished/ghost-model"
+    assert result.report.results[4].value == M + "vanished/ghost-model"
     assert result.info["bulk"]["hub"]["counts"] == {"accounts": 10, "lineage references": 11, "models": 14,
                                                     "problems": 13}
 
