@@ -13,17 +13,19 @@ figure changes daily, and every fact per model costs a million quads at the Hub'
 
 What a line becomes (the Hub is the only source that names its own models, so a model it mints
 carries its name and account directly; a model the graph already knows by its Hub id -- a curated
-model with ``huggingface:`` -- keeps its IRI and gets the Hub's release and lineage):
+model with ``huggingface:`` -- keeps its IRI, name and developer and gets the Hub's release and lineage):
 
     model/hub/OWNER/NAME   a aivc:FineTunedModel (QuantizedModel, MergedModel, AdapterModel;
                            DerivedModel for a bare base_model tag; AIModel without a base)
-                           rdfs:label, aivc:huggingFaceId "OWNER/NAME", aivc:developedBy org/hub/OWNER,
+                           rdfs:label, aivc:huggingFaceId "OWNER/NAME", aivc:publishedBy account/hub/OWNER,
                            aivc:fineTunedFrom (quantizedFrom, mergedFrom, adapterOf, derivedFrom) BASE
     release/hub/OWNER/NAME a aivc:ReportedRelease ; aivc:releaseOf, aivc:sourceRecord "FILE:LINE [ID]",
                            aivc:releaseDate, aivc:accessTier with aivc:sourceAccessValue (the gated
                            value), aivc:licence (aivc:sourceLicenceValue for a tag no mapping knows)
-    org/hub/OWNER          a aivc:Organization ; rdfs:label, aivc:huggingFaceId (the account; the
-                           Hub's metadata does not say whether a user or an organization owns it)
+    account/hub/OWNER      a aivc:HubAccount ; rdfs:label, aivc:huggingFaceId. The Hub's metadata does
+                           not say whether a person or an organization owns an account, so an account
+                           is not an aivc:Organization and a Hub model has no aivc:developedBy: the
+                           questions about firms answer for the organizations sourced documents name.
 
 Each model's record (file, line, Hub id) is kept once, on its release; the model, the release and
 the model's lineage are all facts of that record.
@@ -93,6 +95,11 @@ def literal(text: str) -> str:
 
 def model_iri(hub_id: str) -> str:
     return f"{ns.BASE}model/hub/{hub_id}"
+
+
+def account_iri(author: str) -> str:
+    """The account's IRI as an N-Triples term."""
+    return f"<{ns.BASE}account/hub/{author}>"
 
 
 @dataclass(slots=True)
@@ -327,7 +334,7 @@ class HubFacts:
         if minted:
             facts.append((m, _LABEL, literal(model.hub_id)))
             if model.author:
-                facts.append((m, _t("developedBy"), f"<{ns.BASE}org/hub/{model.author}>"))
+                facts.append((m, _t("publishedBy"), account_iri(model.author)))
                 facts += self._account(model.author)
         for relation, base in model.bases:
             facts.append((m, _t(RELATIONS[relation][1] if relation else DERIVED[1]), f"<{self.iri(base)[0]}>"))
@@ -338,9 +345,9 @@ class HubFacts:
             return []
         self.accounts.add(author)
         self.context.count("accounts")
-        org = f"<{ns.BASE}org/hub/{author}>"
-        return [(org, _RDF_TYPE, _t("Organization")), (org, _LABEL, literal(author)),
-                (org, _t("huggingFaceId"), literal(author))]
+        account = account_iri(author)
+        return [(account, _RDF_TYPE, _t("HubAccount")), (account, _LABEL, literal(author)),
+                (account, _t("huggingFaceId"), literal(author))]
 
     def _release(self, model: HubModel, m: str) -> list[tuple[str, str, str]]:
         r = f"<{ns.BASE}release/hub/{model.hub_id}>"

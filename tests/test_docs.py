@@ -86,12 +86,15 @@ def test_shapes_are_summarized_on_the_terms_they_target(docs):
     assert [(str(path), rule, message) for path, rule, message in shape.constraints] == [
         ('<a href="#aivc-describedAsOpenSource">aivc:describedAsOpenSource</a>', "0..1 · datatype xsd:boolean",
          "described-as-open-source is true or false"),
-        ('<a href="#aivc-developedBy">aivc:developedBy</a>', "1..* · instance of aivc:Organization",
+        ('<a href="#aivc-developedBy">aivc:developedBy</a>', "0..* · instance of aivc:Organization",
          "a model is developed by a known organization"),
         ('<a href="#aivc-parameterCount">aivc:parameterCount</a>', "0..1 · datatype xsd:integer · greater than 0",
          "the parameter count is one positive whole number"),
         ('<a href="http://www.w3.org/2000/01/rdf-schema#label">rdfs:label</a>', "1..1 · datatype xsd:string",
          "a model has exactly one name")]
+    assert [message for message, _ in shape.sparql] == [
+        "a model names who made it: the organization that developed it (or, for a model a hub lists, the account "
+        "that publishes it)"]
     [derived] = terms(docs)["aivc:DerivedModel"].shapes
     assert derived.sparql[0][0] == "lineage cycle: the model is among its own ancestors"
     [assignment] = terms(docs)["aivc:governanceType"].shapes

@@ -14,7 +14,7 @@ from loaders import huggingface as hub
 from loaders.source_records import SourceContext
 
 DUMP = Path(__file__).parent / "fixtures" / "hub" / "models.jsonl"
-A, M, R, O = ns.AIVC, ns.BASE + "model/hub/", ns.BASE + "release/hub/", ns.BASE + "org/hub/"
+A, M, R, O = ns.AIVC, ns.BASE + "model/hub/", ns.BASE + "release/hub/", ns.BASE + "account/hub/"
 RDF_TYPE, LABEL = ns.RDF + "type", ns.RDFS + "label"
 
 
@@ -69,14 +69,14 @@ def test_a_quantization_its_release_and_its_account():
     subjects, _ = facts_by_subject()
     assert subjects[M + "tuner-one/chat-7b-gguf"] == {
         (RDF_TYPE, A + "QuantizedModel"), (LABEL, '"tuner-one/chat-7b-gguf"'),
-        (A + "huggingFaceId", '"tuner-one/chat-7b-gguf"'), (A + "developedBy", O + "tuner-one"),
+        (A + "huggingFaceId", '"tuner-one/chat-7b-gguf"'), (A + "publishedBy", O + "tuner-one"),
         (A + "quantizedFrom", M + "acme-lab/base-7b-chat")}
     assert subjects[R + "tuner-one/chat-7b-gguf"] == {
         (RDF_TYPE, A + "ReportedRelease"), (A + "releaseOf", M + "tuner-one/chat-7b-gguf"),
         (A + "sourceRecord", '"hub/models.jsonl:3 [tuner-one/chat-7b-gguf]"'),
         (A + "releaseDate", f'"2023-02-05"^^<{ns.XSD}date>'), (A + "accessTier", A + "DownloadableWeights"),
         (A + "sourceAccessValue", '"auto"'), (A + "licence", ns.BASE + "licence/mit")}
-    assert subjects[O + "tuner-one"] == {(RDF_TYPE, A + "Organization"), (LABEL, '"tuner-one"'),
+    assert subjects[O + "tuner-one"] == {(RDF_TYPE, A + "HubAccount"), (LABEL, '"tuner-one"'),
                                          (A + "huggingFaceId", '"tuner-one"')}
 
 
