@@ -4,9 +4,10 @@ A million models do not fit the path that small sources take (Python quads added
 transaction, rules run over the whole store, pyshacl on an in-memory copy). Here:
 
 - **Streaming**: a bulk-capable loader (a module with ``triples(path, context, known)``, e.g.
-  loaders/huggingface.py) yields N-Triples terms per record; they are written as N-Quads text into
-  ``Store.bulk_load`` through a file-like stream, so neither the source nor its quads are ever held
-  in memory. Loading is lenient: the loader builds every IRI from values it has checked.
+  loaders/huggingface.py) yields N-Triples terms per record; they are written as N-Quads text into a
+  named pipe that ``Store.bulk_load`` reads, so neither the source nor its quads are ever held in
+  memory, and the store's loader runs beside the Python code. Loading is lenient: the loader builds
+  every IRI from values it has checked.
 - **Reasoning what the queries need**: the entailments the rules of rules/inference would add
   (subclass and subproperty closure, inverse properties, all read from ontology/*.ttl) are computed
   per triple while streaming, but only for the terms that the stored queries and the rules use (a
@@ -22,8 +23,10 @@ transaction, rules run over the whole store, pyshacl on an in-memory copy). Here
 
 from __future__ import annotations
 
+import errno
 import io
 import json
+import os
 import re
 import shutil
 import tempfile
@@ -119,7 +122,7 @@ class Entailments:
 
         Terms of the aligned vocabularies (prov:, schema:, org:...) link aivc to other data; no stored
         query asks a bulk source for them. Rules are not run over bulk sources, and the SHACL
-        translation of aivc/scale_validation.py follows rdfs:subClassOf itself, as SHACL does.
+        translation of aivc/shapes_sparql.py follows rdfs:subClassOf itself, as SHACL does.
         """
         files = queries if queries is not None else paths.QUERIES.glob("*.rq")
         used = frozenset(t for t in used_terms(files) if t.startswith(ns.AIVC))
@@ -206,45 +209,58 @@ def known_hub_ids(store: Store, exclude: Iterable[NamedNode] = ()) -> dict[str, 
     return found
 
 
-class _Shared:
-    """One iterator consumed by several bulk-load streams (the store loads each in its own thread)."""
+def bulk_load(store: Store, pieces: Iterable[str]) -> None:
+    """Bulk-load the N-Quads text that ``pieces`` yield into ``store``.
 
-    def __init__(self, pieces: Iterable[str]):
-        self._pieces, self._lock = iter(pieces), threading.Lock()
-
-    def __iter__(self):
-        return self
-
-    def __next__(self) -> str:
-        with self._lock:
-            return next(self._pieces)
-
-
-def bulk_load(store: Store, pieces: Iterable[str], streams: int = 2) -> None:
-    """Bulk-load N-Quads text into ``store`` through ``streams`` parallel loads (the store's loader
-    is mostly single-threaded; two of them keep both cores of a small machine busy)."""
-    if streams <= 1:
+    The text goes through a named pipe that the store's loader reads as a file: the loader then runs
+    without Python's lock, on one core, while the Python code that makes the text runs on the other
+    (read through a Python file object, the loader would take the lock for every read). Where there
+    are no named pipes, it reads a ``TextStream``.
+    """
+    if not hasattr(os, "mkfifo"):
         store.bulk_load(TextStream(pieces), format=RdfFormat.N_QUADS, lenient=True)
         return
-    shared, failures = _Shared(pieces), []
+    failures: list[BaseException] = []
+    with tempfile.TemporaryDirectory(prefix="aivc-bulk-") as folder:
+        pipe = os.path.join(folder, "quads.nq")
+        os.mkfifo(pipe, 0o600)
 
-    def load() -> None:
+        def load() -> None:
+            try:
+                store.bulk_load(path=pipe, format=RdfFormat.N_QUADS, lenient=True)
+            except BaseException as failure:       # re-raised in the calling thread
+                failures.append(failure)
+
+        loader = threading.Thread(target=load, name="bulk-load", daemon=True)
+        loader.start()
         try:
-            store.bulk_load(TextStream(shared), format=RdfFormat.N_QUADS, lenient=True)
-        except BaseException as failure:       # re-raised in the calling thread
-            failures.append(failure)
-
-    threads = [threading.Thread(target=load, name=f"bulk-load-{i}") for i in range(streams)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+            with _writer(pipe, loader) as sink:
+                for piece in pieces:
+                    sink.write(piece)
+        except BrokenPipeError:
+            pass                                    # the loader stopped reading: its failure says why
+        finally:
+            loader.join()
     if failures:
         raise failures[0]
 
 
+def _writer(pipe: str, reader: threading.Thread):
+    """The pipe opened for writing once the reader has opened it (never waiting on a reader that died)."""
+    while True:
+        try:
+            fd = os.open(pipe, os.O_WRONLY | os.O_NONBLOCK)
+            break
+        except OSError as not_yet:
+            if not_yet.errno != errno.ENXIO or not reader.is_alive():
+                raise BrokenPipeError("the bulk loader did not open its input") from not_yet
+            time.sleep(0.001)
+    os.set_blocking(fd, True)
+    return open(fd, "w", encoding="utf-8", buffering=1 << 20)
+
+
 def load_source(store: Store, name: str, path: Path, report: Report = lambda p: None,
-                entailments: Entailments | None = None, streams: int = 2) -> BulkRun:
+                entailments: Entailments | None = None) -> BulkRun:
     """Stream one source into ``store`` (its graph, its provenance, its entailments) by bulk loading.
 
     The source's module must be bulk-capable: ``snapshot(path, context)`` (provenance quads) and
@@ -281,7 +297,7 @@ def load_source(store: Store, name: str, path: Path, report: Report = lambda p: 
                 out += [f"{a} {b} {c} {i} .\n" for a, b, c in entailments.of(s, p, o) if (a, b, c) not in stated]
             yield "".join(out)
 
-    bulk_load(store, lines(), streams)
+    bulk_load(store, lines())
     run.counts = dict(sorted(context.counts.items()))
     run.counts["problems"] = len(run.problems)
     run.seconds = time.perf_counter() - started
@@ -378,7 +394,7 @@ def _stale_provenance(quad: Quad, dropped: set[str], dataset: str) -> bool:
     return subject in dropped or subject == dataset or subject.startswith(dataset + "/")
 
 
-def _copy_without(old: Store, store: Store, dropped: set[str], dataset: str, streams: int) -> None:
+def _copy_without(old: Store, store: Store, dropped: set[str], dataset: str) -> None:
     """Fill ``store`` with every graph of ``old`` but the dropped ones (and their provenance)."""
     kept = [g for g in old.named_graphs() if g.value not in dropped]   # store iterators stay in this thread
 
@@ -388,7 +404,7 @@ def _copy_without(old: Store, store: Store, dropped: set[str], dataset: str, str
             if graph == ns.PROVENANCE_GRAPH:
                 quads = [q for q in quads if not _stale_provenance(q, dropped, dataset)]
             yield serialize(quads, format=RdfFormat.N_QUADS).decode("utf-8")
-    bulk_load(store, pieces(), streams)
+    bulk_load(store, pieces())
 
 
 def _checkpoint_without(old: Store, target: Path, dropped: set[str], dataset: str) -> Store:
@@ -408,13 +424,12 @@ def _checkpoint_without(old: Store, target: Path, dropped: set[str], dataset: st
 @dataclass
 class BulkResult:
     run: BulkRun
-    report: "scale_validation.ScaleReport"
+    report: "shapes_sparql.ShapeReport"
     info: dict
 
 
 def replace_source(location: Path, name: str, path: Path, report: Report = lambda p: None,
-                   step: Callable[[str], None] = lambda s: None, streams: int = 2,
-                   select: Callable | None = None) -> BulkResult:
+                   step: Callable[[str], None] = lambda s: None, select: Callable | None = None) -> BulkResult:
     """Replace one bulk-capable source's graphs in the live store at ``location``, atomically.
 
     The new store is the live one minus the source's graph, its entailments and their provenance
@@ -423,10 +438,10 @@ def replace_source(location: Path, name: str, path: Path, report: Report = lambd
     graphs are validated again (the lineage shapes by default). Bad records and shape results are
     reported, not fatal: the Hub's problems are facts about the Hub.
     """
-    from . import scale_validation
+    from . import shapes_sparql
     from .reconcile import derive
     from .sources import ORDER, source
-    select = select or scale_validation.lineage
+    select = select or shapes_sparql.lineage
     src = source(name)
     live = stores.live_folder(location)
     info_file = live / stores.BUILD_INFO
@@ -451,18 +466,19 @@ def replace_source(location: Path, name: str, path: Path, report: Report = lambd
         dataset = ns.resource("dataset", src.name).value
         if dropped_size * REMOVE_PER_LOAD > sum(sizes.values()) - dropped_size:
             store = Store(str(folder / "oxigraph"))
-            _copy_without(old, store, dropped, dataset, streams)
+            _copy_without(old, store, dropped, dataset)
         else:
             store = _checkpoint_without(old, folder / "oxigraph", dropped, dataset)
         del old
         lap("copy")
         step(f"loading {src.name}")
-        run = load_source(store, src.name, path, report, streams=streams)
+        run = load_source(store, src.name, path, report)
         lap(f"load {src.name}")
         derive(store, ORDER)
         lap("reconcile")
         step("validating the new nodes")
-        checked = scale_validation.validate(store, select, focus_graphs=[g.value for g in _source_graphs(src.name)])
+        checked = shapes_sparql.validate(store, select, focus_graphs=[g.value for g in _source_graphs(src.name)],
+                                         strict=True)
         lap("validate")
         step("counting families")
         families = biggest_families(store)
@@ -490,16 +506,16 @@ def _summary(report) -> dict:
 
 def build(location: Path, bulk: Sequence[tuple[str, Path]], data: Path | None = paths.DATA,
           report: Report = lambda p: None, step: Callable[[str], None] = lambda s: None,
-          streams: int = 2, select: Callable | None = None) -> BulkResult:
+          select: Callable | None = None) -> BulkResult:
     """Build a new store at ``location``: ontology and curated data (reasoned, and validated by all
     shapes as a gate, as ``aivc build`` does), then each bulk source streamed in and its nodes
     validated by the lineage shapes (reported, not a gate). Published only when every step ends.
     """
-    from . import reasoning, scale_validation
+    from . import reasoning, shapes_sparql
     from .build import BuildFailed, populate
     from .reconcile import derive
     from .sources import ORDER
-    select = select or scale_validation.lineage
+    select = select or shapes_sparql.lineage
     timings: dict[str, float] = {}
     runs: dict[str, BulkRun] = {}
 
@@ -515,17 +531,18 @@ def build(location: Path, bulk: Sequence[tuple[str, Path]], data: Path | None = 
         if problems:
             raise BuildFailed(f"{len(problems)} problem(s) in the curated data; the store was not changed", problems)
         inferred = timed("reason curated", lambda: reasoning.reason(store))
-        gate = timed("validate curated", lambda: scale_validation.validate(store))
+        gate = timed("validate curated", lambda: shapes_sparql.validate(store))
         if not gate.conforms:
             raise BuildFailed(f"the curated graph does not conform to the shapes ({gate.count('violation')} "
                               "violation(s)); the store was not changed", report=gate)
         for name, path in bulk:
-            runs[name] = timed(f"load {name}", lambda: load_source(store, name, path, report, streams=streams))
+            runs[name] = timed(f"load {name}", lambda: load_source(store, name, path, report))
         if runs:
             timed("reconcile", lambda: derive(store, ORDER))
         # Every node is new in a fresh build: the lineage shapes run over the whole graph (the
         # curated part has passed every shape already), without a per-node graph test.
-        checked = timed("validate lineage", lambda: scale_validation.validate(store, select)) if runs else gate
+        checked = timed("validate lineage", lambda: shapes_sparql.validate(store, select, strict=True)) \
+            if runs else gate
         families = timed("families", lambda: biggest_families(store))
         info = {"built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "rules": inferred,
                 "conforms": gate.conforms, "families": families, "timings_s": timings,

@@ -387,16 +387,21 @@ def derive(store: Store, order: Sequence[str], mappings: Mappings | None = None)
         names[row["e"].value] = min(names.get(row["e"].value, candidate), candidate)
     quads += [Quad(NamedNode(e), label, Literal(name), RECONCILED_GRAPH) for e, (_, name) in names.items()]
     developers: dict[str, dict[tuple, set[str]]] = defaultdict(lambda: defaultdict(set))
+    # From the releases that name who released them: the store would otherwise start from every
+    # reported release (the Hub's million, which name no one) and look each one up.
     for row in store.query(prefix + """
             SELECT ?e ?g ?org WHERE {
-              GRAPH ?g { ?r a aivc:ReportedRelease ; aivc:releaseOf ?e ; aivc:releasedBy ?org }
+              GRAPH ?g { ?r aivc:releasedBy ?org ; aivc:releaseOf ?e }
+              FILTER EXISTS { GRAPH ?g { ?r a aivc:ReportedRelease } }
               FILTER NOT EXISTS { ?e aivc:developedBy ?any } }""", use_default_graph_as_union=True):
         developers[row["e"].value][priority(row["g"].value, "")].add(row["org"].value)
     for e, by_source in developers.items():
         quads += [Quad(NamedNode(e), developer, NamedNode(org), RECONCILED_GRAPH) for org in by_source[min(by_source)]]
     counts = {"names": len(names), "developers": len(developers)}
+    # GROUP BY first: each licence is looked up once, not once per release that names it.
     licences = [row["l"].value for row in store.query(prefix + """
-            SELECT DISTINCT ?l WHERE { ?r aivc:licence ?l FILTER NOT EXISTS { ?l rdfs:label ?name } }""",
+            SELECT ?l WHERE { { SELECT ?l WHERE { ?r aivc:licence ?l } GROUP BY ?l }
+                              FILTER NOT EXISTS { ?l rdfs:label ?name } }""",
             use_default_graph_as_union=True)]
     by_iri = {entry.iri.value: entry for entry in mappings.licences.values()}
     described = [by_iri[iri] for iri in licences if iri in by_iri]

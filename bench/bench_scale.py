@@ -6,7 +6,7 @@ not timed), then, each in a fresh process so that peak memory is its own:
 1. **build** -- ``aivc.bulk.build``: ontology and curated data (reasoned, validated), the dump
    streamed through the real Hub loader into the on-disk store by bulk loading, with the
    entailments the stored queries need; reconciliation; the lineage shapes over the new nodes
-   (aivc/scale_validation.py); the biggest families;
+   (aivc/shapes_sparql.py); the biggest families;
 2. **queries** -- every stored query of queries/, each in its own process that opens the store
    read-only: time to open plus time to the last row (the first one run is the "reopen + one
    stored query" figure). Queries with parameters run with their defaults; the lineage queries
@@ -98,7 +98,7 @@ def run_naive(location: Path, nt: Path) -> dict:
     import rdflib
     from pyoxigraph import RdfFormat
     from aivc import store as stores
-    from aivc.scale_validation import LINEAGE_SHAPES
+    from aivc.shapes_sparql import LINEAGE_SHAPES
     from aivc.validation import shapes_graph
     graph = stores.open_read_only(location)
     triples = graph.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", use_default_graph_as_union=True)

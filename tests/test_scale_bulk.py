@@ -27,7 +27,7 @@ A, M = ns.AIVC, ns.BASE + "model/hub/"
 def built(tmp_path_factory):
     """Curated fixture data plus the Hub dump, built by the bulk path: (location, BulkResult)."""
     location = tmp_path_factory.mktemp("bulk") / "store"
-    return location, bulk.build(location, [("hub", DUMP)], data=FIXTURE_DATA, streams=2)
+    return location, bulk.build(location, [("hub", DUMP)], data=FIXTURE_DATA)
 
 
 def answer(location: Path, name: str, **params) -> list[tuple]:
@@ -208,9 +208,33 @@ def test_the_generator_plants_what_validation_finds(tmp_path):
     written = generate(3000, dump, seed=5)
     store = Store()
     run = bulk.load_source(store, "hub", dump)
-    from aivc import scale_validation as sv
+    from aivc import shapes_sparql as sv
     found = sv.validate(store, sv.lineage, locate=False).by_check()
     assert run.counts["models"] == 3000 - 5       # six broken lines, of which the absurd count still loads
     assert found["DerivedModelShape ClassConstraintComponent on aivc:derivedFrom"] == written["dangling base references"]
     assert found["DerivedModelShape SPARQLConstraintComponent"] == written["models in cycles"]
     assert sum(1 for p in run.problems if p.severity == "violation") == 5
+
+
+QUAD = '<https://example.org/s> <https://example.org/p> "{}" <https://example.org/g> .\n'
+
+
+def test_bulk_load_streams_text_through_the_store_loader():
+    store = Store()
+    bulk.bulk_load(store, (QUAD.format(i) for i in range(5000)))
+    assert len(store) == 5000
+
+
+def test_a_failing_producer_fails_the_load_without_hanging():
+    def pieces():
+        yield QUAD.format(1)
+        raise ValueError("line 2 cannot be read")
+    with pytest.raises(ValueError, match="line 2"):
+        bulk.bulk_load(Store(), pieces())
+
+
+def test_a_failing_loader_fails_the_load_without_hanging(tmp_path):
+    Store(str(tmp_path / "db")).flush()
+    read_only = Store.read_only(str(tmp_path / "db"))
+    with pytest.raises(RuntimeError, match="read-write"):        # the store's own error, once it stops reading
+        bulk.bulk_load(read_only, (QUAD.format(i) for i in range(100_000)))

@@ -22,7 +22,7 @@ from aivc.problems import Problem
 from aivc.validation import Result
 from loaders.curated import Ids
 
-from . import shapes_sparql
+from aivc import shapes_sparql
 from .contribution import MAX_BYTES, Contribution, Unreadable
 from .rdf_facts import words
 from .readers import read_contribution

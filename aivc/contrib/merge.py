@@ -31,7 +31,7 @@ from aivc import ns, reasoning
 from aivc import store as stores
 from aivc.linked_data import SPDX_TERMS
 
-from . import shapes_sparql
+from aivc import shapes_sparql
 from .check import Outcome, check, neighbourhood, working_store
 from .contribution import MAX_BYTES
 from .wording import explain
