@@ -48,6 +48,7 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from pyoxigraph import Quad, RdfFormat, parse
@@ -84,12 +85,18 @@ _LABEL = f"<{ns.RDFS}label>"
 _XSD_DATE = f"<{ns.XSD}date>"
 
 
+@lru_cache(maxsize=None)
 def _t(name: str) -> str:
     return f"<{ns.AIVC}{name}>"
 
 
+_ESCAPED = re.compile(r'[\\"\n\r]')
+
+
 def literal(text: str) -> str:
     """An N-Triples string literal."""
+    if _ESCAPED.search(text) is None:          # almost every Hub id: nothing to escape
+        return f'"{text}"'
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r") + '"'
 
 
