@@ -22,7 +22,7 @@ app = typer.Typer(
     help="aivc: an open knowledge graph of the AI value chain.\n\n"
          "Build the curated graph into an embedded store, ask it stored value-capture questions or "
          "your own SPARQL, and validate it against the project's SHACL shapes.",
-    no_args_is_help=True, rich_markup_mode="rich", pretty_exceptions_enable=False)
+    no_args_is_help=True, rich_markup_mode="markdown", pretty_exceptions_enable=False)
 out = Console()
 err = Console(stderr=True, soft_wrap=True)
 
