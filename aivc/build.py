@@ -10,12 +10,15 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from pyoxigraph import RdfFormat, Store
 
 from . import ns, paths, queries, reasoning, store as stores, validation
 from .problems import Problem
 from loaders.curated import read_curated
+
+T = TypeVar("T")
 
 
 class BuildFailed(RuntimeError):
@@ -42,6 +45,21 @@ class BuildResult:
                 "governance": self.releases_by_governance, "timings_s": self.timings,
                 "rules": self.inferred, "conforms": self.report.conforms, "sources": self.sources,
                 "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+
+
+class Steps:
+    """The steps of a build: each one announced (``step``) and timed (``timings``: seconds by name)."""
+
+    def __init__(self, step: Callable[[str], None] = lambda s: None):
+        self.step, self.timings = step, {}
+
+    def __call__(self, name: str, fn: Callable[[], T]) -> T:
+        self.step(name)
+        started = time.perf_counter()
+        try:
+            return fn()
+        finally:
+            self.timings[name] = round(time.perf_counter() - started, 3)
 
 
 def load_ontology(store: Store, folder: Path = paths.ONTOLOGY) -> None:
@@ -91,15 +109,7 @@ def build(location: Path, data: Path | None = paths.DATA, step: Callable[[str], 
     """
     from .sources import load_sources, write_runs
     source_problems: list[Problem] = []
-    timings: dict[str, float] = {}
-
-    def timed(name: str, fn):
-        step(name)
-        start = time.perf_counter()
-        out = fn()
-        timings[name] = round(time.perf_counter() - start, 3)
-        return out
-
+    timed = Steps(step)
     with stores.new_build(location) as (store, folder):
         problems = timed("load", lambda: populate(store, data))
         if problems:
@@ -114,7 +124,7 @@ def build(location: Path, data: Path | None = paths.DATA, step: Callable[[str], 
         result = BuildResult(triples=len(store), models=count(store, "AIModel"),
                              organizations=count(store, "Organization"),
                              releases_by_governance=governance_counts(store), report=report,
-                             timings=timings, inferred=inferred, source_problems=source_problems)
+                             timings=timed.timings, inferred=inferred, source_problems=source_problems)
         if runs:
             result.sources = {name: run["counts"] for name, run in write_runs(folder, runs).items()}
         store.flush()

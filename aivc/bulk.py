@@ -451,6 +451,7 @@ def replace_source(location: Path, name: str, path: Path, report: Report = lambd
     reported, not fatal: the Hub's problems are facts about the Hub.
     """
     from . import shapes_sparql
+    from .build import Steps
     from .reconcile import derive
     from .sources import ORDER, source
     select = select or shapes_sparql.lineage
@@ -460,17 +461,11 @@ def replace_source(location: Path, name: str, path: Path, report: Report = lambd
     previous = json.loads(info_file.read_text()) if info_file.is_file() else {}
     stores.builds_dir(location).mkdir(parents=True, exist_ok=True)
     folder = Path(tempfile.mkdtemp(prefix=time.strftime("%Y%m%dT%H%M%S-bulk-"), dir=stores.builds_dir(location)))
-    timings: dict[str, float] = {}
-    clock = time.perf_counter()
+    timed = Steps(step)
 
-    def lap(what: str) -> None:
-        nonlocal clock
-        now = time.perf_counter()
-        timings[what] = round(now - clock, 3)
-        clock = now
-
-    try:
-        step("copying the live store")
+    def copy() -> Store:
+        """The live store without the source's graphs: a checkpoint minus them when they are small, a
+        fresh store with every other graph copied in when they are big."""
         old = Store.read_only(str(live / "oxigraph"))
         sizes = graph_sizes(old)
         dropped = {g.value for g in _source_graphs(src.name)}
@@ -479,26 +474,21 @@ def replace_source(location: Path, name: str, path: Path, report: Report = lambd
         if dropped_size * REMOVE_PER_LOAD > sum(sizes.values()) - dropped_size:
             store = Store(str(folder / "oxigraph"))
             _copy_without(old, store, dropped, dataset)
-        else:
-            store = _checkpoint_without(old, folder / "oxigraph", dropped, dataset)
-        del old
-        lap("copy")
-        step(f"loading {src.name}")
-        run = load_source(store, src.name, path, report)
-        lap(f"load {src.name}")
-        derive(store, ORDER)
-        lap("reconcile")
-        step("validating the new nodes")
-        checked = shapes_sparql.validate(store, select, focus_graphs=[g.value for g in _source_graphs(src.name)],
-                                         strict=True)
-        lap("validate")
-        step("counting families")
-        families = biggest_families(store, loaded=run.lineage, skip=_source_graphs(src.name))
-        lap("families")
+            return store
+        return _checkpoint_without(old, folder / "oxigraph", dropped, dataset)
+
+    try:
+        store = timed("copy", copy)
+        run = timed(f"load {src.name}", lambda: load_source(store, src.name, path, report))
+        timed("reconcile", lambda: derive(store, ORDER))
+        checked = timed("validate", lambda: shapes_sparql.validate(
+            store, select, focus_graphs=[g.value for g in _source_graphs(src.name)], strict=True))
+        families = timed("families", lambda: biggest_families(store, loaded=run.lineage, skip=_source_graphs(src.name)))
         info = {**previous, "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
                 "families": families,
                 "bulk": {**previous.get("bulk", {}), src.name: {**run.as_json(), "validation": _summary(checked)}},
-                "timings_s": {**previous.get("timings_s", {}), **{f"bulk-load: {k}": v for k, v in timings.items()}}}
+                "timings_s": {**previous.get("timings_s", {}),
+                              **{f"bulk-load: {k}": v for k, v in timed.timings.items()}}}
         store.flush()
         del store
         stores.publish(location, folder, info)
@@ -524,19 +514,12 @@ def build(location: Path, bulk: Sequence[tuple[str, Path]], data: Path | None = 
     validated by the lineage shapes (reported, not a gate). Published only when every step ends.
     """
     from . import reasoning, shapes_sparql
-    from .build import BuildFailed, populate
+    from .build import BuildFailed, Steps, populate
     from .reconcile import derive
     from .sources import ORDER
     select = select or shapes_sparql.lineage
-    timings: dict[str, float] = {}
+    timed = Steps(step)
     runs: dict[str, BulkRun] = {}
-
-    def timed(name: str, fn):
-        step(name)
-        started = time.perf_counter()
-        result = fn()
-        timings[name] = round(time.perf_counter() - started, 3)
-        return result
 
     with stores.new_build(location) as (store, folder):
         problems = timed("load curated", lambda: populate(store, data))
@@ -559,7 +542,7 @@ def build(location: Path, bulk: Sequence[tuple[str, Path]], data: Path | None = 
             store, loaded=[edge for run in runs.values() for edge in run.lineage],
             skip=[g for name in runs for g in _source_graphs(name)]))
         info = {"built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "rules": inferred,
-                "conforms": gate.conforms, "families": families, "timings_s": timings,
+                "conforms": gate.conforms, "families": families, "timings_s": timed.timings,
                 "bulk": {name: {**run.as_json(), "validation": _summary(checked)} for name, run in runs.items()}}
         store.flush()
         del store

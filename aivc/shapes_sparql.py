@@ -467,11 +467,11 @@ def _fill(message: str, row, names: set[str]) -> str:
 def _pyshacl(store: Store, shapes: Iterable[str], g: rdflib.Graph | None = None) -> list[ShapeResult]:
     """The shapes this translation cannot run, run by pyshacl on the same union graph."""
     from . import validation
-    graph = _described(g if g is not None else shapes_graph(), [rdflib.URIRef(s) for s in shapes])
+    graph = described(g if g is not None else shapes_graph(), [rdflib.URIRef(s) for s in shapes])
     return [ShapeResult(**r.__dict__) for r in validation.validate(store, shapes=graph).results]
 
 
-def _described(g: rdflib.Graph, roots: Iterable) -> rdflib.Graph:
+def described(g: rdflib.Graph, roots: Iterable) -> rdflib.Graph:
     """The shapes ``roots`` with everything they are made of (blank nodes, lists, prefix declarations)."""
     out, todo, seen = rdflib.Graph(), list(roots), set()
     while todo:

@@ -98,13 +98,12 @@ def run_naive(location: Path, nt: Path) -> dict:
     import rdflib
     from pyoxigraph import RdfFormat
     from aivc import store as stores
-    from aivc.shapes_sparql import LINEAGE_SHAPES
     from aivc.validation import shapes_graph
     graph = stores.open_read_only(location)
     triples = graph.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", use_default_graph_as_union=True)
     triples.serialize(str(nt), format=RdfFormat.N_TRIPLES)
     del graph
-    shapes = lineage_shapes(shapes_graph(), LINEAGE_SHAPES)
+    shapes = lineage_shapes(shapes_graph())
     load = os.getloadavg()[0]
     started, cpu = time.perf_counter(), _cpu_s()
     data = rdflib.Graph().parse(str(nt), format="nt")
@@ -120,24 +119,11 @@ def run_naive(location: Path, nt: Path) -> dict:
             "results": results, "peak_rss_mib": round(_peak_rss_mib()), "load_before": round(load, 2)}
 
 
-def lineage_shapes(shapes, names):
-    """The shapes graph cut down to the named node shapes (and everything they point to)."""
+def lineage_shapes(shapes):
+    """The shapes graph cut down to the lineage shapes (and everything they are made of)."""
     import rdflib
-    from rdflib.namespace import SH
-    kept = rdflib.Graph()
-    todo = [s for s in shapes.subjects(rdflib.RDF.type, SH.NodeShape) if str(s).rsplit("#", 1)[-1] in names]
-    todo += list(shapes.subjects(SH.declare, None))
-    seen = set()
-    while todo:
-        node = todo.pop()
-        if node in seen:
-            continue
-        seen.add(node)
-        for p, o in shapes.predicate_objects(node):
-            kept.add((node, p, o))
-            if isinstance(o, rdflib.BNode) or p == SH.prefixes:
-                todo.append(o)
-    return kept
+    from aivc.shapes_sparql import described, lineage
+    return described(shapes, [s for s in shapes.subjects(rdflib.RDF.type, rdflib.SH.NodeShape) if lineage(str(s))])
 
 
 # --- the driver ------------------------------------------------------------------------------------------
