@@ -1,4 +1,5 @@
-"""Real servers for the endpoint, remote-store and linking tests, each on 127.0.0.1 and a free port.
+"""Real servers for the endpoint, remote-store and linking tests, each on 127.0.0.1 and a free port,
+and the real headless Chromium of the browser tests.
 
 ``aivc serve`` and ``oxigraph serve`` run as subprocesses started and stopped by fixtures; the
 small misbehaving servers (one that never answers, one that answers garbage, a proxy that fails the
@@ -238,3 +239,33 @@ def aivc_cli(*args: str):
 
     from aivc.cli import app
     return CliRunner().invoke(app, list(args), env={"COLUMNS": "200"})
+
+
+CHROMIUM, CHROMEDRIVER = shutil.which("chromium"), shutil.which("chromedriver")
+
+
+@contextmanager
+def headless_chromium(*flags: str, logs: bool = False):
+    """Debian's chromium driven by chromedriver (selenium), with a fresh profile and none of Chrome's
+    own background traffic; ``flags`` add to the command line, ``logs`` keeps the network and console
+    logs. Skips the test when chromium is not installed (.ci/run installs it)."""
+    webdriver = pytest.importorskip("selenium.webdriver")
+    from selenium.webdriver.chrome.service import Service
+    if not (CHROMIUM and CHROMEDRIVER):
+        pytest.skip("Debian's chromium and chromium-driver are not installed (.ci/run installs them)")
+    profile = tempfile.mkdtemp(prefix="aivc-chromium-")
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 f"--user-data-dir={profile}", *flags):
+        options.add_argument(flag)
+    if logs:
+        options.set_capability("goog:loggingPrefs", {"performance": "ALL", "browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver.set_page_load_timeout(30)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+        shutil.rmtree(profile, ignore_errors=True)

@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
-import tempfile
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -21,13 +19,12 @@ import pytest
 
 from aivc.docs import document, make_docs
 from aivc.report import FIGURES, make_report
+from real_servers import headless_chromium
 from test_report import STAND_IN_FIGURES, stand_in_queries
 
-webdriver = pytest.importorskip("selenium.webdriver")
-from selenium.webdriver.chrome.service import Service  # noqa: E402
+pytest.importorskip("selenium.webdriver")
 from selenium.webdriver.common.by import By  # noqa: E402
 
-CHROMIUM, CHROMEDRIVER = shutil.which("chromium"), shutil.which("chromedriver")
 ROOT = Path(__file__).resolve().parent.parent
 SHOTS = Path(os.environ.get("AIVC_ARTIFACTS", ROOT / "artifacts")) / "report-screenshots"
 FIXTURE_DATA = ROOT / "tests" / "fixtures" / "data"
@@ -70,26 +67,11 @@ return Array.from(document.querySelectorAll('section.figure')).map(section => ({
 
 @pytest.fixture(scope="module")
 def browser():
-    if not (CHROMIUM and CHROMEDRIVER):
-        pytest.skip("Debian's chromium and chromium-driver are not installed (.ci/run installs them)")
-    profile = tempfile.mkdtemp(prefix="aivc-chromium-")
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 f"--user-data-dir={profile}", "--window-size=1280,900",
-                 "--proxy-server=http://127.0.0.1:9", "--proxy-bypass-list=<-loopback>",   # nothing gets out...
-                 "--host-resolver-rules=MAP * ~NOTFOUND"):                                # ...nor resolves
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"performance": "ALL", "browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    driver.set_page_load_timeout(30)
     SHOTS.mkdir(parents=True, exist_ok=True)
-    try:
+    with headless_chromium("--window-size=1280,900",
+                           "--proxy-server=http://127.0.0.1:9", "--proxy-bypass-list=<-loopback>",  # nothing gets out...
+                           "--host-resolver-rules=MAP * ~NOTFOUND", logs=True) as driver:            # ...nor resolves
         yield driver
-    finally:
-        driver.quit()
-        shutil.rmtree(profile, ignore_errors=True)
 
 
 def visit(driver, page: Path | str) -> tuple[list[str], list[str]]:
