@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from aivc import queries as library
+from aivc import ns, queries as library
 
 
 
@@ -87,6 +87,24 @@ def test_open_models_on_own_cloud(fixture_store):
 def test_facts_without_source_is_empty(fixture_store, curated_store):
     assert answer(fixture_store, "facts-without-source") == []
     assert answer(curated_store, "facts-without-source") == []
+
+
+def test_facts_without_source_lists_a_graph_that_names_no_document(fixture_store):
+    from pyoxigraph import Literal, NamedNode, Quad, Store
+    store = Store()
+    store.extend(fixture_store.quads_for_pattern(None, None, None, None))
+    unsourced = NamedNode("https://w3id.org/aivc/graph/curated/stray/no-document")
+    store.add(Quad(NamedNode("https://w3id.org/aivc/model/stray"), NamedNode(ns.RDFS + "label"), Literal("Stray"),
+                   unsourced))
+    assert answer(store, "facts-without-source") == [
+        (unsourced.value, "https://w3id.org/aivc/model/stray", ns.RDFS + "label", "Stray")]
+
+
+def test_a_build_writes_nothing_outside_the_named_graphs(fixture_store, curated_store):
+    """facts-without-source reads the named graphs; the store's own default graph must stay empty."""
+    from pyoxigraph import DefaultGraph
+    for store in (fixture_store, curated_store):
+        assert next(iter(store.quads_for_pattern(None, None, None, DefaultGraph())), None) is None
 
 
 def test_a_required_parameter_must_be_given():
