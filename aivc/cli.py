@@ -8,15 +8,12 @@ from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
 
-import pandas as pd
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from . import __version__, paths, queries as library, store as stores
-from .build import BuildFailed, build as build_graph
-from .contrib.contribution import MAX_BYTES
-from .contrib.report import ReportFormat
+from .contrib.contribution import MAX_BYTES, ReportFormat
 
 app = typer.Typer(
     help="aivc: an open knowledge graph of the AI value chain.\n\n"
@@ -72,6 +69,8 @@ def _show(text: str, store: Optional[Path], allow_service: list[str], fmt: "Form
         _fail(str(refused), 2)
     except remote.RemoteError as failed:
         _fail(str(failed))
+    except typer.Exit:      # a RuntimeError too: _open has said what is wrong already
+        raise
     except (OSError, RuntimeError) as failed:     # e.g. an allowed SERVICE that cannot be reached
         _fail(f"the query failed: {failed}")
 
@@ -107,6 +106,7 @@ def build(store: StoreOption = None,
     only when it succeeds, so a bad data file leaves the old graph in place. Building twice gives
     the same graph.
     """
+    from .build import BuildFailed, build as build_graph
     from .sources import CURATED, SourceError, default_selection, parse_selection
     location = _store_path(store)
     try:
@@ -215,9 +215,9 @@ def _print(result, fmt: Format, title: str | None = None) -> None:
 
 def print_rows(columns: list[str], rows: list[dict], fmt: Format, title: str | None = None) -> None:
     """Rows of plain values as a table, CSV, JSON or Markdown (shared by the commands that list things)."""
-    frame = pd.DataFrame(rows, columns=columns, dtype=object)
     if fmt is Format.csv:
-        sys.stdout.write(frame.to_csv(index=False))
+        import pandas as pd   # imported here: it costs half a second of every command's start-up
+        sys.stdout.write(pd.DataFrame(rows, columns=columns, dtype=object).to_csv(index=False))
     elif fmt is Format.json:
         sys.stdout.write(json.dumps(rows, indent=2, default=str) + "\n")
     elif fmt is Format.md:

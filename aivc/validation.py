@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import pyshacl
 import rdflib
 from pyoxigraph import RdfFormat, Store, serialize
 from rdflib.namespace import SH
@@ -70,6 +69,7 @@ def union_graph(store: Store) -> rdflib.Graph:
 
 
 def validate(store: Store, shapes: rdflib.Graph | None = None) -> Report:
+    import pyshacl   # a fifth of a second to import: only the commands that validate in Python pay it
     data = union_graph(store)
     _, report_graph, _ = pyshacl.validate(data, shacl_graph=shapes or shapes_graph(), inference="none",
                                           advanced=True, allow_warnings=True)

@@ -8,7 +8,6 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from aivc import economics
 from aivc.cli import StoreOption, _fail, _open, app, err, out
 
 reproduce_app = typer.Typer(help="Re-run published analyses of AI openness on the graph and write their tables.",
@@ -32,6 +31,7 @@ def open_sourcing(
     applications and datasets built on each open model in windows before and after its release.
     Writes model-table.csv, logit-coefficients.csv/.svg, before-after.csv and summary.md to --out.
     """
+    from aivc import economics   # pandas and statsmodels: loaded by the commands that use them only
     graph = _open(store)
     problems: list[str] = []
     with out.status("building the model table...") as status:
@@ -55,6 +55,7 @@ def open_sourcing(
 
 def _attempt(step, argument, problems: list[str]):
     """Run one analysis; its AnalysisError becomes a one-line message, and the other analysis still runs."""
+    from aivc import economics
     try:
         return step(argument)
     except economics.AnalysisError as cannot:

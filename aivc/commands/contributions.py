@@ -16,8 +16,7 @@ import typer
 from aivc import store as stores
 from aivc.cli import StoreOption, _store_path, app, err
 from aivc.contrib import report
-from aivc.contrib.contribution import MAX_BYTES
-from aivc.contrib.report import ReportFormat
+from aivc.contrib.contribution import MAX_BYTES, ReportFormat
 
 FormatOption = Annotated[ReportFormat, typer.Option(
     "--format", "-f", help="text for people, json for scripts, turtle for the W3C SHACL validation report.")]

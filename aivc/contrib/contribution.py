@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
+from enum import Enum
 from pathlib import Path
 
 from pyoxigraph import Literal, NamedNode, Quad
@@ -23,6 +24,15 @@ MAX_BYTES = 20 * 1024 * 1024
 SYNTAXES = {".csv": "csv", ".yaml": "yaml", ".yml": "yaml", ".jsonld": "jsonld", ".json": "jsonld",
             ".ttl": "turtle", ".rdf": "rdfxml", ".owl": "rdfxml", ".xml": "rdfxml"}
 FORMAT_NAMES = {"csv": "CSV", "yaml": "YAML", "jsonld": "JSON-LD", "turtle": "Turtle", "rdfxml": "RDF/XML"}
+
+
+
+class ReportFormat(str, Enum):
+    """The forms of the gate's report (aivc/contrib/report.py writes them)."""
+    text = "text"
+    json = "json"
+    turtle = "turtle"
+
 
 PROV_DERIVED_FROM = NamedNode(ns.PROV + "wasDerivedFrom")
 IS_PART_OF = NamedNode(ns.DCTERMS + "isPartOf")

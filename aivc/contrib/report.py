@@ -10,7 +10,6 @@ Turtle report is an ``sh:ValidationReport`` whose ``sh:result``s carry the SHACL
 from __future__ import annotations
 
 import json
-from enum import Enum
 
 import rdflib
 from rdflib import RDF, RDFS, XSD, BNode, Literal, Namespace, URIRef
@@ -20,18 +19,13 @@ from aivc import ns
 from aivc.validation import Report
 
 from .check import Outcome
+from .contribution import ReportFormat
 from .wording import Finding
 
 AIVCSH = Namespace("https://w3id.org/aivc/shapes#")
 AIVC = Namespace(ns.AIVC)
 SEVERITY = {"violation": SH.Violation, "warning": SH.Warning, "info": SH.Info}
 READER = AIVCSH.ContributionReader
-
-
-class ReportFormat(str, Enum):
-    text = "text"
-    json = "json"
-    turtle = "turtle"
 
 
 def summary(outcome: Outcome) -> str:
