@@ -163,9 +163,11 @@ class PushReport:
     union_default_graph: bool | None = None                   # does the remote's default graph see the named graphs?
 
 
-def _graph_url(graph_store: str, graph: str | None) -> str:
+def _graph_url(graph_store: str, graph: str | None, bulk: bool = False) -> str:
     joiner = "&" if "?" in graph_store else "?"
-    return graph_store + joiner + ("default" if graph is None else "graph=" + urllib.parse.quote(graph, safe=""))
+    target = "default" if graph is None else "graph=" + urllib.parse.quote(graph, safe="")
+    # Oxigraph server loads a body sent with ?no_transaction through its bulk loader: ~6x faster, not atomic
+    return graph_store + joiner + target + ("&no_transaction" if bulk else "")
 
 
 def graph_store_opener(url: str, user: str | None = None, password: str | None = None) -> urllib.request.OpenerDirector:
@@ -210,7 +212,8 @@ def _send(opener: urllib.request.OpenerDirector, method: str, url: str, timeout:
         raise explain(failed, url, timeout) from failed
 
 
-def put_graph(store: Store, graph, graph_store: str, timeout: float, opener: urllib.request.OpenerDirector) -> int:
+def put_graph(store: Store, graph, graph_store: str, timeout: float, opener: urllib.request.OpenerDirector,
+              bulk: bool = False) -> int:
     """Replace one graph on the remote with the store's (PUT, N-Triples, spooled to disk when large)."""
     count = 0
 
@@ -223,7 +226,7 @@ def put_graph(store: Store, graph, graph_store: str, timeout: float, opener: url
         serialize(triples(), body, RdfFormat.N_TRIPLES)
         length = body.tell()
         body.seek(0)
-        _send(opener, "PUT", _graph_url(graph_store, None if isinstance(graph, DefaultGraph) else graph.value),
+        _send(opener, "PUT", _graph_url(graph_store, None if isinstance(graph, DefaultGraph) else graph.value, bulk),
               timeout, _Replayable(body), length)
     return count
 
@@ -235,9 +238,11 @@ def remote_graph_sizes(endpoint: str, timeout: float) -> dict[str, int]:
 
 def push(store: Store, endpoint: str, graph_store: str, timeout: float = 60.0,
          progress: Callable[[str], None] = lambda graph: None,
-         opener: urllib.request.OpenerDirector | None = None) -> PushReport:
+         opener: urllib.request.OpenerDirector | None = None, bulk: bool = False) -> PushReport:
     """Upload every named graph (and the default graph, if it holds anything), remove stale aivc
-    graphs from the remote, then check the remote's counts and its union default graph."""
+    graphs from the remote, then check the remote's counts and its union default graph. ``bulk``
+    asks an Oxigraph server to load each graph without a transaction (a failed upload leaves that
+    graph incomplete, which the count check reports)."""
     report = PushReport()
     opener = opener or graph_store_opener(graph_store)
     graphs = sorted(store.named_graphs(), key=lambda g: g.value)
@@ -246,7 +251,7 @@ def push(store: Store, endpoint: str, graph_store: str, timeout: float = 60.0,
     for graph in graphs:
         name = "" if isinstance(graph, DefaultGraph) else graph.value
         progress(name or "(default graph)")
-        report.graphs[name] = put_graph(store, graph, graph_store, timeout, opener)
+        report.graphs[name] = put_graph(store, graph, graph_store, timeout, opener, bulk)
     remote = remote_graph_sizes(endpoint, timeout)
     for stale in sorted(set(remote) - set(report.graphs)):
         if stale.startswith(ns.BASE + "graph/"):

@@ -233,6 +233,16 @@ def basic_auth_proxy(target: str, user: str, password: str, refused: list[str]) 
     return Guarded
 
 
+def recording_proxy(target: str, seen: list[str]) -> type[BaseHTTPRequestHandler]:
+    """A Graph Store in front of ``target`` that notes each request (method and path) and passes it on."""
+    class Recording(QuietHandler):
+        def _forward(self):
+            seen.append(f"{self.command} {self.path}")
+            self.forward(target + self.path.removeprefix("/store"), self.body())
+        do_PUT = do_DELETE = _forward
+    return Recording
+
+
 def aivc_cli(*args: str):
     """The aivc command line run in this process (same code as the script, without its start-up time)."""
     from typer.testing import CliRunner

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from aivc import queries as library, remote
-from real_servers import aivc_cli, basic_auth_proxy, canned, oxigraph_serve, silent_server, thread_server
+from real_servers import aivc_cli, basic_auth_proxy, canned, oxigraph_serve, recording_proxy, silent_server, thread_server
 
 def aivc(*args: str, cwd: Path) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "aivc.cli", *args], cwd=cwd, capture_output=True, text=True,
@@ -97,6 +97,23 @@ def test_push_replaces_graphs_and_removes_stale_aivc_graphs(tmp_path, fixture_st
         again = aivc_cli("push", "--endpoint", base + "/query", "--graph-store", base + "/store",
                          "--store", str(fixture_store_path))
         assert again.exit_code == 0 and remote.remote_graph_sizes(base + "/query", 30) == sizes
+
+
+def test_bulk_push_loads_each_graph_through_oxigraphs_bulk_loader(tmp_path, fixture_store_path, fixture_store):
+    local = {g.value: sum(1 for _ in fixture_store.quads_for_pattern(None, None, None, g))
+             for g in fixture_store.named_graphs()}
+    with oxigraph_serve(tmp_path / "db", "--union-default-graph") as base:
+        seen: list[str] = []
+        with thread_server(recording_proxy(base + "/store", seen)) as recorded:
+            for _ in range(2):   # the second push replaces every graph: nothing doubles
+                pushed = aivc_cli("push", "--endpoint", base + "/query", "--graph-store", recorded + "/store",
+                                  "--bulk", "--store", str(fixture_store_path))
+                assert pushed.exit_code == 0, pushed.output
+                assert remote.remote_graph_sizes(base + "/query", 30) == local
+        text = library.get("models-by-tier").bound_text({})
+        assert answer(remote.run(base + "/query", text, timeout=60)) == answer(library.run(fixture_store, text))
+    assert len(seen) == 2 * len(local)
+    assert all(request.startswith("PUT /store?graph=") and request.endswith("&no_transaction") for request in seen)
 
 
 def test_push_warns_when_the_default_graph_is_not_the_union(tmp_path, fixture_store_path):
