@@ -3,7 +3,7 @@
     python bench/bench_remote.py --store /tmp/aivc-bench/store-100000/store [--work DIR] [--plain]
     python bench/bench_remote.py --store STORE --endpoint http://127.0.0.1:8890/sparql   # a server loaded already
 
-With the Oxigraph server (the `oxigraph` command pyoxigraph's wheel does not ship: `pip install oxigraph`):
+With the Oxigraph server (`pip install -e '.[test]'` installs it, as the remote-store tests need it):
 1. `aivc push --bulk` (and, with --plain, `aivc push` with one transaction per graph) to a fresh
    `oxigraph serve --union-default-graph` on 127.0.0.1: wall time, graphs and triples;
 2. every stored query (defaults bound) on the server and on the embedded store: time each, and
@@ -18,19 +18,18 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
-from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
 
 from aivc import queries as library, remote, store as stores  # noqa: E402
+from real_servers import oxigraph_serve  # noqa: E402  - the server the remote-store tests start
 
 
 def timed(*command: str) -> tuple[float, str]:
@@ -44,29 +43,6 @@ def timed(*command: str) -> tuple[float, str]:
 def size(path: Path) -> str:
     total = sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) if path.is_dir() else path.stat().st_size
     return f"{total / 1e9:.2f} GB" if total > 1e9 else f"{total / 1e6:.0f} MB"
-
-
-@contextmanager
-def oxigraph_server(location: Path):
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = subprocess.Popen(["oxigraph", "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}",
-                               "--union-default-graph"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):   # up within 10 s, or give up
-            try:
-                urllib.request.urlopen(base + "/query?query=ASK%7B%7D", timeout=1).read()
-                break
-            except OSError:
-                time.sleep(0.1)
-        else:
-            sys.exit(f"oxigraph serve --location {location} did not start")
-        yield base
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
 
 def push(store: Path, base: str, bulk: bool) -> None:
@@ -119,7 +95,7 @@ def main() -> None:
     for bulk in ([False] if args.plain else []) + [True]:
         served = work / f"server-{'bulk' if bulk else 'plain'}"
         shutil.rmtree(served, ignore_errors=True)
-        with oxigraph_server(served) as base:
+        with oxigraph_serve(served, "--union-default-graph") as base:
             push(args.store, base, bulk)
             if bulk:
                 compare_queries(args.store, base + "/query")

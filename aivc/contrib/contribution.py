@@ -26,7 +26,6 @@ SYNTAXES = {".csv": "csv", ".yaml": "yaml", ".yml": "yaml", ".jsonld": "jsonld",
 FORMAT_NAMES = {"csv": "CSV", "yaml": "YAML", "jsonld": "JSON-LD", "turtle": "Turtle", "rdfxml": "RDF/XML"}
 
 
-
 class ReportFormat(str, Enum):
     """The forms of the gate's report (aivc/contrib/report.py writes them)."""
     text = "text"
